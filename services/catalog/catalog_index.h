@@ -1,0 +1,76 @@
+#ifndef CODINGAHEAD_SERVICES_CATALOG_CATALOG_INDEX_H_
+#define CODINGAHEAD_SERVICES_CATALOG_CATALOG_INDEX_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "catalog/snapshot/v1/snapshot.pb.h"
+
+namespace codingahead::catalog {
+
+namespace snapshot_v1 = ::codingahead::catalog::snapshot::v1;
+
+// One loaded release with the dates it answers for.
+struct ReleaseInfo {
+  const snapshot_v1::Release* release;
+  absl::CivilDay effective;
+  // Last date of service this release is the newest for.
+  absl::CivilDay covers_through;
+  // Position among the releases of its code set, oldest first.
+  int ordinal;
+};
+
+// A code as published in one release.
+struct CodeVersion {
+  const ReleaseInfo* release;
+  const snapshot_v1::CodeRecord* record;
+};
+
+// The in-memory, read-only view of one snapshot that every lookup uses.
+// Built once off the serving path; shared by concurrent readers.
+class CatalogIndex {
+ public:
+  // Takes ownership of the snapshot and indexes it. Fails on a snapshot
+  // whose releases have no effective date.
+  static absl::StatusOr<std::shared_ptr<const CatalogIndex>> Build(
+      snapshot_v1::Snapshot snapshot, absl::Time loaded_at);
+
+  const snapshot_v1::Snapshot& snapshot() const { return snapshot_; }
+  absl::Time loaded_at() const { return loaded_at_; }
+
+  // Releases of a code set, oldest first (empty when none is loaded).
+  const std::vector<ReleaseInfo>& Releases(snapshot_v1::CodeSet code_set) const;
+  // Every code set that has at least one release, in enum order.
+  std::vector<snapshot_v1::CodeSet> CodeSets() const;
+
+  // Every version of `code` (normalised) in `code_set`, oldest release
+  // first; empty when the code set never had it.
+  const std::vector<CodeVersion>& Versions(snapshot_v1::CodeSet code_set,
+                                           const std::string& code) const;
+
+  // The code sets holding `code`, in enum order.
+  std::vector<snapshot_v1::CodeSet> CodeSetsHolding(const std::string& code) const;
+
+  // Meaning of a coded field value from the record layout, or empty.
+  std::string Meaning(const std::string& field, const std::string& value) const;
+
+ private:
+  CatalogIndex() = default;
+
+  snapshot_v1::Snapshot snapshot_;
+  absl::Time loaded_at_;
+  absl::flat_hash_map<int, std::vector<ReleaseInfo>> releases_;
+  // code set -> code -> versions.
+  absl::flat_hash_map<int, absl::flat_hash_map<std::string, std::vector<CodeVersion>>> codes_;
+  absl::flat_hash_map<std::string, const snapshot_v1::CodeTable*> tables_;
+};
+
+}  // namespace codingahead::catalog
+
+#endif  // CODINGAHEAD_SERVICES_CATALOG_CATALOG_INDEX_H_

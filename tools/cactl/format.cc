@@ -1,0 +1,135 @@
+#include "tools/cactl/format.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_format.h"
+#include "common/status.h"
+
+namespace codingahead::cactl {
+namespace {
+
+namespace v1 = ::codingahead::catalog::v1;
+
+std::string DateText(const google::type::Date& d) {
+  if (d.year() == 0) return "-";
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+const char* StatusLabel(v1::CodeStatusKind kind) {
+  switch (kind) {
+    case v1::CODE_STATUS_ACTIVE:
+      return "ACTIVE";
+    case v1::CODE_STATUS_NOT_YET_VALID:
+      return "NOT YET VALID";
+    case v1::CODE_STATUS_TERMINATED:
+      return "TERMINATED";
+    default:
+      return "UNKNOWN";
+  }
+}
+
+const char* CrosswalkLabel(v1::Crosswalk::Kind kind) {
+  switch (kind) {
+    case v1::Crosswalk::KIND_REPLACED_BY:
+      return "replaced by";
+    case v1::Crosswalk::KIND_MEDICARE_USE_INSTEAD:
+      return "Medicare: use instead";
+    case v1::Crosswalk::KIND_SEE_ALSO:
+      return "see also";
+    default:
+      return "cross-reference";
+  }
+}
+
+}  // namespace
+
+std::string CodeSetLabel(v1::CodeSet code_set) {
+  switch (code_set) {
+    case v1::CODE_SET_HCPCS:
+      return "HCPCS";
+    case v1::CODE_SET_CPT:
+      return "CPT";
+    case v1::CODE_SET_ICD10CM:
+      return "ICD-10-CM";
+    case v1::CODE_SET_ICD10PCS:
+      return "ICD-10-PCS";
+    default:
+      return "?";
+  }
+}
+
+std::optional<v1::CodeSet> ParseCodeSet(const std::string& text) {
+  std::string t = absl::AsciiStrToLower(text);
+  if (t == "hcpcs") return v1::CODE_SET_HCPCS;
+  if (t == "cpt") return v1::CODE_SET_CPT;
+  if (t == "icd10cm" || t == "icd-10-cm") return v1::CODE_SET_ICD10CM;
+  if (t == "icd10pcs" || t == "icd-10-pcs") return v1::CODE_SET_ICD10PCS;
+  return std::nullopt;
+}
+
+void PrintCode(const v1::Code& code, std::ostream& out) {
+  const auto& d = code.official_descriptor();
+  out << code.code() << "  (" << CodeSetLabel(code.code_set())
+      << (code.kind() == v1::CODE_KIND_MODIFIER ? " modifier" : "") << ")\n";
+  if (d.available()) {
+    out << "  " << d.long_description() << "\n";
+    if (!d.short_description().empty()) out << "  Short: " << d.short_description() << "\n";
+  } else {
+    out << "  (no descriptor: " << d.unavailable_reason() << ")\n";
+  }
+  if (!d.notice().text().empty()) out << "  Notice: " << d.notice().text() << "\n";
+  const auto& s = code.status();
+  out << "\nStatus on " << DateText(s.date_of_service()) << ": " << StatusLabel(s.kind()) << "\n";
+  if (!s.summary().empty()) out << "  " << s.summary() << "\n";
+  out << "  Added: " << DateText(s.added_date())
+      << "   Terminated: " << DateText(s.termination_date()) << "\n";
+  if (!s.action_code().empty()) {
+    out << "  Action code (" << s.status_release_id() << "): " << s.action_code();
+    if (!s.action_meaning().empty()) out << " — " << s.action_meaning();
+    out << "\n";
+  }
+  for (const auto& c : s.crosswalks()) {
+    out << "  " << CrosswalkLabel(c.kind()) << ": " << c.code() << " ("
+        << CodeSetLabel(c.code_set()) << ")";
+    if (c.target_descriptor().available()) {
+      out << " " << c.target_descriptor().long_description();
+    } else {
+      out << " — no descriptor available";
+    }
+    out << "\n";
+  }
+  out << "\nRelease: " << code.release().label() << " (" << code.release().id() << ", effective "
+      << DateText(code.release().effective_date()) << ")\n";
+}
+
+void PrintCatalogInfo(const v1::GetCatalogInfoResponse& info, std::ostream& out) {
+  out << "Snapshot " << info.snapshot_id() << "\n\n";
+  out << absl::StrFormat("%-18s %-10s %-11s %-11s %7s %9s  %s\n", "RELEASE", "CODE SET",
+                         "EFFECTIVE", "COVERS TO", "CODES", "MODIFIERS", "LABEL");
+  for (const auto& r : info.releases()) {
+    out << absl::StrFormat("%-18s %-10s %-11s %-11s %7d %9d  %s%s\n", r.id(),
+                           CodeSetLabel(r.code_set()), DateText(r.effective_date()),
+                           DateText(r.covers_through()), r.code_count(), r.modifier_count(),
+                           r.label(), r.placeholder() ? " (placeholder text)" : "");
+  }
+}
+
+void PrintError(const absl::Status& status, std::ostream& out) {
+  out << "error: " << absl::StatusCodeToString(status.code()) << ": " << status.message() << "\n";
+  if (auto bad = common::GetDetail<google::rpc::BadRequest>(status)) {
+    for (const auto& v : bad->field_violations()) {
+      out << "  " << v.field() << ": " << v.description() << "\n";
+    }
+  }
+  if (auto quota = common::GetDetail<google::rpc::QuotaFailure>(status)) {
+    for (const auto& v : quota->violations()) {
+      out << "  " << v.subject() << ": " << v.description() << "\n";
+    }
+  }
+  if (auto pre = common::GetDetail<google::rpc::PreconditionFailure>(status)) {
+    for (const auto& v : pre->violations()) {
+      out << "  " << v.type() << ": " << v.description() << "\n";
+    }
+  }
+}
+
+}  // namespace codingahead::cactl

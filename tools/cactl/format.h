@@ -1,0 +1,24 @@
+#ifndef CODINGAHEAD_TOOLS_CACTL_FORMAT_H_
+#define CODINGAHEAD_TOOLS_CACTL_FORMAT_H_
+
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "catalog/v1/catalog.pb.h"
+
+// Human-readable output of cactl (the --json output is the proto's JSON).
+namespace codingahead::cactl {
+
+void PrintCode(const catalog::v1::Code& code, std::ostream& out);
+void PrintCatalogInfo(const catalog::v1::GetCatalogInfoResponse& info, std::ostream& out);
+// The status, its message and any field violations / quota failures.
+void PrintError(const absl::Status& status, std::ostream& out);
+
+std::optional<catalog::v1::CodeSet> ParseCodeSet(const std::string& text);
+std::string CodeSetLabel(catalog::v1::CodeSet code_set);
+
+}  // namespace codingahead::cactl
+
+#endif  // CODINGAHEAD_TOOLS_CACTL_FORMAT_H_
