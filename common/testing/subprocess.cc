@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -63,6 +64,9 @@ absl::StatusOr<Subprocess> Subprocess::Start(const Options& options) {
     if (switch_user) {
       if (setgid(gid) != 0 || setuid(uid) != 0) _exit(126);
     }
+    // A test that crashes must not leave servers behind. Set after setuid,
+    // which clears the setting.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     execvp(argv[0], argv.data());
     _exit(127);
   }

@@ -19,6 +19,7 @@
 #include "common/date.h"
 #include "common/status.h"
 #include "google/protobuf/util/json_util.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "tools/cactl/format.h"
 
 ABSL_FLAG(std::string, catalog_target, "localhost:50051", "Catalog service address");
@@ -26,6 +27,7 @@ ABSL_FLAG(bool, json, false, "Print responses as JSON (for scripts)");
 ABSL_FLAG(std::string, date, "", "Date of service, YYYY-MM-DD");
 ABSL_FLAG(std::string, code_set, "", "Restrict to a code set: hcpcs, cpt, icd10cm");
 ABSL_FLAG(double, timeout_seconds, 5, "Deadline of each call");
+ABSL_FLAG(std::string, target, "", "For `health`: the address to check (default: the catalog)");
 
 namespace codingahead::cactl {
 namespace {
@@ -37,7 +39,8 @@ constexpr char kUsage[] =
     "Commands:\n"
     "  code CODE [--date YYYY-MM-DD] [--code_set hcpcs|cpt|icd10cm]\n"
     "                     a code's descriptor and status on the date of service\n"
-    "  info               the loaded catalog releases and their counts\n\n"
+    "  info               the loaded catalog releases and their counts\n"
+    "  health [SERVICE]   grpc.health.v1 status of --target (exit 0 when SERVING)\n\n"
     "Flags: --json, --catalog_target=HOST:PORT, --timeout_seconds=N\n";
 
 int Fail(const grpc::Status& status) {
@@ -126,6 +129,23 @@ int InfoCommand() {
   return 0;
 }
 
+int HealthCommand(const std::vector<std::string>& args) {
+  std::string target = absl::GetFlag(FLAGS_target);
+  if (target.empty()) target = absl::GetFlag(FLAGS_catalog_target);
+  auto stub = grpc::health::v1::Health::NewStub(
+      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  grpc::health::v1::HealthCheckRequest request;
+  if (!args.empty()) request.set_service(args[0]);
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = stub->Check(&context, request, &response);
+  if (!status.ok()) return Fail(status);
+  std::cout << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())
+            << "\n";
+  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
+}
+
 }  // namespace
 }  // namespace codingahead::cactl
 
@@ -141,6 +161,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "code") return codingahead::cactl::CodeCommand(args);
   if (command == "info") return codingahead::cactl::InfoCommand();
+  if (command == "health") return codingahead::cactl::HealthCommand(args);
   std::cerr << "unknown command '" << command << "'\n\n" << codingahead::cactl::kUsage;
   return 2;
 }

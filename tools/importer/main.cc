@@ -1,0 +1,49 @@
+// ca-import: turns the reference data files into a catalog snapshot.
+//
+//   ca-import --hcpcs_dir=../shared/data/hcpcs
+//       --cpt_file=services/catalog/testdata/cpt_sample.tsv --out_dir=/tmp/cat
+//
+// Every flag has an environment twin (CODINGAHEAD_HCPCS_DIR, ...); a flag on
+// the command line beats the environment, which beats the default.
+
+#include <iostream>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/usage.h"
+#include "common/config.h"
+#include "tools/importer/import_command.h"
+
+ABSL_FLAG(std::string, hcpcs_dir, "",
+          "Folder with HCPCS YYYY/ release folders (each holding an "
+          "*ANWEB*.txt file) and the *recordlayout*.txt file");
+ABSL_FLAG(std::string, cpt_file, "",
+          "CPT descriptor file, one \"code<TAB>descriptor\" per line");
+ABSL_FLAG(bool, cpt_placeholder, true,
+          "The CPT file holds platform placeholder wording (the sample): "
+          "mark every descriptor \"PLACEHOLDER \xE2\x80\x94 not CPT text\". "
+          "Set false for a licensed file");
+ABSL_FLAG(int, cpt_year, 2019, "Year of the CPT release (effective 1 January)");
+ABSL_FLAG(std::string, out_dir, "",
+          "Output folder: snapshots/<id>.pb and CURRENT are written here");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Imports HCPCS releases and a CPT file into a catalog snapshot.");
+  codingahead::common::ParseFlagsWithEnv(argc, argv);
+
+  codingahead::importer::ImportOptions options;
+  options.builder.hcpcs_dir = absl::GetFlag(FLAGS_hcpcs_dir);
+  options.builder.cpt_file = absl::GetFlag(FLAGS_cpt_file);
+  options.builder.cpt_placeholder = absl::GetFlag(FLAGS_cpt_placeholder);
+  options.builder.cpt_year = absl::GetFlag(FLAGS_cpt_year);
+  options.out_dir = absl::GetFlag(FLAGS_out_dir);
+
+  const absl::Status status =
+      codingahead::importer::RunImport(options, std::cout);
+  if (!status.ok()) {
+    std::cerr << "ca-import: " << status.message() << "\n";
+    return 1;
+  }
+  return 0;
+}

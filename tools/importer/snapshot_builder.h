@@ -1,0 +1,79 @@
+#ifndef CODINGAHEAD_TOOLS_IMPORTER_SNAPSHOT_BUILDER_H_
+#define CODINGAHEAD_TOOLS_IMPORTER_SNAPSHOT_BUILDER_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "catalog/snapshot/v1/snapshot.pb.h"
+
+namespace codingahead::importer {
+
+// One annual HCPCS release found under the data folder.
+struct HcpcsYearSource {
+  int year = 0;
+  std::string dir;          // path of the YYYY folder
+  std::string record_file;  // "YYYY/<name containing ANWEB>.txt"
+  std::string notes_file;   // "YYYY/proc_notes_YYYY.txt", empty if absent
+};
+
+// Every YYYY/ folder directly under `hcpcs_dir` holding exactly one
+// *ANWEB*.txt file, in ascending year order; folders without one are
+// ignored. NotFound if there is none, FailedPrecondition if a folder has two.
+absl::StatusOr<std::vector<HcpcsYearSource>> DiscoverHcpcsYears(
+    const std::string& hcpcs_dir);
+
+struct SnapshotBuilderOptions {
+  // Folder with YYYY/ release folders and a *recordlayout*.txt file (the
+  // greatest name is used). Empty: no HCPCS releases.
+  std::string hcpcs_dir;
+  // "code<TAB>descriptor" CPT file. Empty: no CPT release.
+  std::string cpt_file;
+  // Mark each CPT descriptor "PLACEHOLDER — not CPT text" and flag the
+  // release placeholder ("cpt-sample-<year>"); false for a licensed file
+  // ("cpt-<year>").
+  bool cpt_placeholder = true;
+  int cpt_year = 2019;
+  // Source of created_at and of the per-release elapsed times.
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
+};
+
+// What the import of one release saw (the snapshot holds the counts too).
+struct ReleaseStats {
+  std::string release_id;
+  int records = 0;
+  int codes = 0;
+  int modifiers = 0;
+  int continuation_lines = 0;
+  int skipped_lines = 0;
+  int processing_notes = 0;
+  int dropped_cpt_codes = 0;   // CPT-shaped codes in an HCPCS file
+  int repaired_asc_dates = 0;  // see HcpcsFileCounts
+  absl::Duration elapsed;
+};
+
+struct BuildResult {
+  catalog::snapshot::v1::Snapshot snapshot;
+  std::vector<ReleaseStats> stats;  // in release order
+};
+
+// Turns the data files into one Snapshot in memory: the HCPCS releases
+// ("hcpcs-YYYY", effective YYYY-01-01, ascending), then the CPT release, the
+// code tables of the record layout file, snapshot_id and created_at. The
+// first error (file:line: reason) fails the whole build.
+class SnapshotBuilder {
+ public:
+  explicit SnapshotBuilder(SnapshotBuilderOptions options);
+
+  absl::StatusOr<BuildResult> Build() const;
+
+ private:
+  SnapshotBuilderOptions options_;
+};
+
+}  // namespace codingahead::importer
+
+#endif  // CODINGAHEAD_TOOLS_IMPORTER_SNAPSHOT_BUILDER_H_
