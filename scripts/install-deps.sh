@@ -10,7 +10,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   golang-github-gogo-googleapis-dev grpc-proto
   # libraries
-  libabsl-dev libhiredis-dev libpqxx-dev libpq-dev prometheus-cpp-dev libargon2-dev
+  libabsl-dev libssl-dev libhiredis-dev libpqxx-dev libpq-dev prometheus-cpp-dev libargon2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # stores
   redis-server postgresql-15

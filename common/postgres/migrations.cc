@@ -16,94 +16,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/hash.h"
 
 namespace codingahead::common {
 namespace {
 
-// ---------------------------------------------------------------------------
-// SHA-256 (FIPS 180-4), for checksums and lock keys: no crypto library needed.
-
-constexpr std::array<uint32_t, 64> kSha256K = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
-    0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-    0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-    0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-    0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-    0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-    0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-    0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
-constexpr uint32_t RotateRight(uint32_t x, int n) {
-  return (x >> n) | (x << (32 - n));
-}
-
-std::array<uint8_t, 32> Sha256(absl::string_view data) {
-  std::array<uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::string message(data);
-  const uint64_t bit_length = static_cast<uint64_t>(data.size()) * 8;
-  message.push_back(static_cast<char>(0x80));
-  while (message.size() % 64 != 56) message.push_back('\0');
-  for (int i = 7; i >= 0; --i) {
-    message.push_back(static_cast<char>((bit_length >> (i * 8)) & 0xff));
-  }
-  for (size_t chunk = 0; chunk < message.size(); chunk += 64) {
-    std::array<uint32_t, 64> w;
-    for (int i = 0; i < 16; ++i) {
-      const auto* p = reinterpret_cast<const unsigned char*>(message.data() +
-                                                             chunk + 4 * i);
-      w[i] = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
-             (uint32_t{p[2]} << 8) | uint32_t{p[3]};
-    }
-    for (int i = 16; i < 64; ++i) {
-      uint32_t s0 = RotateRight(w[i - 15], 7) ^ RotateRight(w[i - 15], 18) ^
-                    (w[i - 15] >> 3);
-      uint32_t s1 = RotateRight(w[i - 2], 17) ^ RotateRight(w[i - 2], 19) ^
-                    (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
-    uint32_t e = h[4], f = h[5], g = h[6], hh = h[7];
-    for (int i = 0; i < 64; ++i) {
-      uint32_t s1 = RotateRight(e, 6) ^ RotateRight(e, 11) ^ RotateRight(e, 25);
-      uint32_t ch = (e & f) ^ (~e & g);
-      uint32_t t1 = hh + s1 + ch + kSha256K[i] + w[i];
-      uint32_t s0 = RotateRight(a, 2) ^ RotateRight(a, 13) ^ RotateRight(a, 22);
-      uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
-      uint32_t t2 = s0 + maj;
-      hh = g;
-      g = f;
-      f = e;
-      e = d + t1;
-      d = c;
-      c = b;
-      b = a;
-      a = t1 + t2;
-    }
-    h[0] += a;
-    h[1] += b;
-    h[2] += c;
-    h[3] += d;
-    h[4] += e;
-    h[5] += f;
-    h[6] += g;
-    h[7] += hh;
-  }
-  std::array<uint8_t, 32> digest;
-  for (int i = 0; i < 8; ++i) {
-    digest[4 * i] = static_cast<uint8_t>(h[i] >> 24);
-    digest[4 * i + 1] = static_cast<uint8_t>(h[i] >> 16);
-    digest[4 * i + 2] = static_cast<uint8_t>(h[i] >> 8);
-    digest[4 * i + 3] = static_cast<uint8_t>(h[i]);
-  }
-  return digest;
-}
-
 int64_t KeyFrom(absl::string_view text) {
-  std::array<uint8_t, 32> digest = Sha256(text);
+  Sha256 sha;
+  sha.Update(text);
+  Sha256::Digest digest = sha.Finish();
   uint64_t key = 0;
   for (int i = 0; i < 8; ++i) key = (key << 8) | digest[i];
   return static_cast<int64_t>(key);
@@ -268,11 +189,7 @@ absl::string_view MigrateModeName(MigrateMode mode) {
 }
 
 std::string MigrationChecksum(absl::string_view sql) {
-  std::array<uint8_t, 32> digest = Sha256(sql);
-  std::string hex;
-  hex.reserve(64);
-  for (uint8_t byte : digest) absl::StrAppendFormat(&hex, "%02x", byte);
-  return hex;
+  return Sha256::HexDigest(sql);
 }
 
 int64_t MigrationLockKey(absl::string_view service) {

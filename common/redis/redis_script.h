@@ -25,9 +25,6 @@ class RedisScript {
   std::string sha_;
 };
 
-// Lower-case hex SHA-1 of `data` (exposed for tests).
-std::string Sha1Hex(const std::string& data);
-
 }  // namespace codingahead::common
 
 #endif  // CODINGAHEAD_COMMON_REDIS_REDIS_SCRIPT_H_

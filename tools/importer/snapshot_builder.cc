@@ -15,7 +15,7 @@
 #include "tools/importer/hcpcs_record_reader.h"
 #include "tools/importer/processing_notes_reader.h"
 #include "tools/importer/record_layout_reader.h"
-#include "tools/importer/sha256.h"
+#include "common/hash.h"
 #include "tools/importer/snapshot_io.h"
 #include "tools/importer/text_util.h"
 
@@ -43,7 +43,7 @@ absl::StatusOr<std::string> ReadSource(const std::string& path,
   if (!data.ok()) return data.status();
   auto* source = release.add_sources();
   source->set_name(name);
-  source->set_sha256(Sha256::HexDigest(*data));
+  source->set_sha256(common::Sha256::HexDigest(*data));
   source->set_size_bytes(static_cast<int64_t>(data->size()));
   return data;
 }
@@ -199,7 +199,7 @@ absl::StatusOr<BuildResult> SnapshotBuilder::Build() const {
       // The layout the records were read with is a source of the release.
       auto* layout_source = release.add_sources();
       layout_source->set_name(*layout_name);
-      layout_source->set_sha256(Sha256::HexDigest(*layout_data));
+      layout_source->set_sha256(common::Sha256::HexDigest(*layout_data));
       layout_source->set_size_bytes(static_cast<int64_t>(layout_data->size()));
 
       ReleaseStats& stats = result.stats.emplace_back();

@@ -7,7 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tools/importer/cpt_file_reader.h"
-#include "tools/importer/sha256.h"
+#include "common/hash.h"
 #include "tools/importer/snapshot_io.h"
 #include "tools/importer/test_util.h"
 #include "tools/importer/text_util.h"
@@ -128,7 +128,7 @@ TEST(SnapshotBuilderTest, BuildsAllReleasesFromSharedDataAndCptSample) {
       absl::StatusOr<std::string> bytes =
           ReadFileToString(absl::StrCat(HcpcsDir(), "/", source.name()));
       ASSERT_TRUE(bytes.ok()) << bytes.status();
-      EXPECT_EQ(source.sha256(), Sha256::HexDigest(*bytes));
+      EXPECT_EQ(source.sha256(), common::Sha256::HexDigest(*bytes));
       EXPECT_EQ(source.size_bytes(), static_cast<int64_t>(bytes->size()));
     }
     EXPECT_EQ(r.sources(2).name(), kLayout);

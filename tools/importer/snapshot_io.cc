@@ -14,7 +14,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "tools/importer/sha256.h"
+#include "common/hash.h"
 
 namespace codingahead::importer {
 namespace {
@@ -95,7 +95,7 @@ bool IsSnapshotId(absl::string_view id) {
 }  // namespace
 
 std::string ComputeSnapshotId(const Snapshot& snapshot) {
-  Sha256 sha;
+  common::Sha256 sha;
   for (const auto& release : snapshot.releases()) {
     sha.Update(release.id());
     sha.Update("\n");
@@ -104,7 +104,7 @@ std::string ComputeSnapshotId(const Snapshot& snapshot) {
       sha.Update("\n");
     }
   }
-  return Sha256::ToHex(sha.Finish()).substr(0, 16);
+  return common::Sha256::ToHex(sha.Finish()).substr(0, 16);
 }
 
 absl::StatusOr<std::string> WriteSnapshot(const Snapshot& snapshot,

@@ -1,10 +1,10 @@
-#include "tools/importer/sha256.h"
+#include "common/hash.h"
 
 #include <string>
 
-#include "gtest/gtest.h"
+#include <gtest/gtest.h>
 
-namespace codingahead::importer {
+namespace codingahead::common {
 namespace {
 
 TEST(Sha256Test, EmptyInputMatchesFips180Vector) {
@@ -52,5 +52,15 @@ TEST(Sha256Test, PiecewiseUpdatesEqualOneShotAtEveryPaddingBoundary) {
   }
 }
 
+// FIPS 180 / RFC 3174 test vectors.
+TEST(Sha1HexTest, MatchesKnownVectors) {
+  EXPECT_EQ(Sha1Hex(""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+  EXPECT_EQ(Sha1Hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  EXPECT_EQ(Sha1Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+  EXPECT_EQ(Sha1Hex(std::string(1000000, 'a')),
+            "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+}
+
 }  // namespace
-}  // namespace codingahead::importer
+}  // namespace codingahead::common
