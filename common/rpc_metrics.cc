@@ -1,6 +1,7 @@
 #include "common/rpc_metrics.h"
 
 #include <chrono>
+#include <cstring>
 #include <random>
 
 #include "common/log.h"
@@ -35,11 +36,22 @@ bool Sampled(double rate) {
 
 class RpcObserver : public grpc::experimental::Interceptor {
  public:
-  RpcObserver(grpc::experimental::ServerRpcInfo* info, RpcMetrics* metrics, double sample_rate)
+  RpcObserver(grpc::experimental::ServerRpcInfo* info, RpcMetrics* metrics, double sample_rate,
+              std::shared_ptr<std::atomic<int64_t>> in_flight)
       : info_(info),
         metrics_(metrics),
         sample_rate_(sample_rate),
-        start_(std::chrono::steady_clock::now()) {}
+        start_(std::chrono::steady_clock::now()) {
+    // A health watch stays open for the life of a connection: it is not work
+    // a shutdown waits for.
+    if (std::strcmp(info->method(), "/grpc.health.v1.Health/Watch") != 0) {
+      in_flight_ = std::move(in_flight);
+      in_flight_->fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  ~RpcObserver() override {
+    if (in_flight_ != nullptr) in_flight_->fetch_sub(1, std::memory_order_relaxed);
+  }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
@@ -71,6 +83,7 @@ class RpcObserver : public grpc::experimental::Interceptor {
   RpcMetrics* metrics_;
   double sample_rate_;
   std::chrono::steady_clock::time_point start_;
+  std::shared_ptr<std::atomic<int64_t>> in_flight_;
 };
 
 }  // namespace
@@ -125,7 +138,7 @@ void RpcMetrics::Record(const std::string& method, grpc::StatusCode code, double
 
 grpc::experimental::Interceptor* RpcObserverFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new RpcObserver(info, metrics_.get(), sample_rate_);
+  return new RpcObserver(info, metrics_.get(), sample_rate_, in_flight_);
 }
 
 }  // namespace codingahead::common

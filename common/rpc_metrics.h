@@ -1,6 +1,7 @@
 #ifndef CODINGAHEAD_COMMON_RPC_METRICS_H_
 #define CODINGAHEAD_COMMON_RPC_METRICS_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -37,17 +38,23 @@ class RpcMetrics {
   absl::flat_hash_map<std::string, std::unique_ptr<PerMethod>> methods_ ABSL_GUARDED_BY(mu_);
 };
 
-// Records metrics and writes sampled access-log lines for every RPC.
+// Records metrics and writes sampled access-log lines for every RPC, and
+// counts the calls in flight (long-lived health watches excepted) so a
+// shutdown can tell when draining is done.
 class RpcObserverFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  RpcObserverFactory(std::shared_ptr<RpcMetrics> metrics, double access_log_sample_rate)
-      : metrics_(std::move(metrics)), sample_rate_(access_log_sample_rate) {}
+  RpcObserverFactory(std::shared_ptr<RpcMetrics> metrics, double access_log_sample_rate,
+                     std::shared_ptr<std::atomic<int64_t>> in_flight)
+      : metrics_(std::move(metrics)),
+        sample_rate_(access_log_sample_rate),
+        in_flight_(std::move(in_flight)) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
 
  private:
   std::shared_ptr<RpcMetrics> metrics_;
   double sample_rate_;
+  std::shared_ptr<std::atomic<int64_t>> in_flight_;
 };
 
 }  // namespace codingahead::common

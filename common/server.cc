@@ -26,6 +26,12 @@ ABSL_FLAG(std::string, operator_credentials_file, "",
           "File with the operator credentials this server accepts, one per line");
 
 namespace codingahead::common {
+namespace {
+
+// How long a call that arrives just as the listener closes may still run.
+constexpr absl::Duration kLateCallAllowance = absl::Milliseconds(500);
+
+}  // namespace
 
 ServerConfig ServerConfigFromFlags(const ServerDefaults& defaults) {
   LogLevel level = LogLevel::kInfo;
@@ -83,7 +89,7 @@ absl::StatusOr<std::unique_ptr<ServiceServer>> ServiceServer::Start(
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<RpcObserverFactory>(
       std::make_shared<RpcMetrics>(*server->registry_, config.service_name),
-      config.access_log_sample_rate));
+      config.access_log_sample_rate, server->in_flight_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
@@ -116,8 +122,15 @@ void ServiceServer::Shutdown(absl::Time drain_deadline) {
   absl::Time grace_end = std::min(absl::Now() + config_.shutdown_grace, drain_deadline);
   // Still serving during the grace period: clients that watch health move away.
   absl::SleepFor(std::max(absl::ZeroDuration(), grace_end - absl::Now()));
-  server_->Shutdown(absl::ToChronoTime(drain_deadline));
-  LogLine(LogLevel::kInfo, "stopped");
+  // gRPC's own Shutdown waits for every client connection to close, which
+  // idle clients may never do before the deadline; wait for the work instead.
+  while (in_flight_->load(std::memory_order_relaxed) > 0 && absl::Now() < drain_deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  int64_t left = in_flight_->load(std::memory_order_relaxed);
+  // A call that lands between the check and the stop still gets a moment.
+  server_->Shutdown(absl::ToChronoTime(std::min(drain_deadline, absl::Now() + kLateCallAllowance)));
+  LogLine(LogLevel::kInfo, "stopped").With("cancelled_in_flight", left);
 }
 
 void ServiceServer::Wait() { server_->Wait(); }

@@ -70,9 +70,11 @@ class ServiceServer {
   // Reports every registered service (and the overall "") as SERVING or not.
   void SetServing(bool serving);
 
-  // Graceful stop: NOT_SERVING first, wait `shutdown_grace`, stop accepting
-  // calls and wait for in-flight ones until `drain_deadline`, cancelling what
-  // is left after it. Safe to call more than once.
+  // Graceful stop: NOT_SERVING first, wait `shutdown_grace`, then wait for
+  // the calls in flight to finish (until `drain_deadline`), stop accepting
+  // calls and cancel what is left by the deadline. Returns as soon as the
+  // work is done: idle client connections do not hold it up. Safe to call
+  // more than once.
   void Shutdown(absl::Time drain_deadline);
   // Shutdown() with the configured grace and drain.
   void Shutdown();
@@ -90,6 +92,7 @@ class ServiceServer {
   int port_ = 0;
   int metrics_port_ = 0;
   std::atomic<bool> shut_down_{false};
+  std::shared_ptr<std::atomic<int64_t>> in_flight_ = std::make_shared<std::atomic<int64_t>>(0);
 };
 
 // Blocks SIGTERM and SIGINT in the calling thread (call first thing in main,

@@ -106,10 +106,10 @@ void PrintCatalogInfo(const v1::GetCatalogInfoResponse& info, std::ostream& out)
   out << absl::StrFormat("%-18s %-10s %-11s %-11s %7s %9s  %s\n", "RELEASE", "CODE SET",
                          "EFFECTIVE", "COVERS TO", "CODES", "MODIFIERS", "LABEL");
   for (const auto& r : info.releases()) {
-    out << absl::StrFormat("%-18s %-10s %-11s %-11s %7d %9d  %s%s\n", r.id(),
+    out << absl::StrFormat("%-18s %-10s %-11s %-11s %7d %9d  %s\n", r.id(),
                            CodeSetLabel(r.code_set()), DateText(r.effective_date()),
                            DateText(r.covers_through()), r.code_count(), r.modifier_count(),
-                           r.label(), r.placeholder() ? " (placeholder text)" : "");
+                           r.label());
   }
 }
 

@@ -1,0 +1,96 @@
+#include "tests/process_harness.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace codingahead::e2e {
+namespace {
+
+bool PortAcceptsConnections(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return ok;
+}
+
+}  // namespace
+
+CommandResult RunCommand(const std::vector<std::string>& argv, absl::Duration timeout) {
+  testing::TempDir dir("ca-run");
+  std::string log = dir.path() + "/out.txt";
+  CommandResult result;
+  auto code = testing::RunCommand({argv, log, "", ""}, timeout);
+  result.exit_code = code.ok() ? *code : -1;
+  std::ifstream in(log);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  result.output = buffer.str();
+  return result;
+}
+
+int HealthStatus(const std::shared_ptr<grpc::Channel>& channel, const std::string& service) {
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
+  grpc::health::v1::HealthCheckResponse response;
+  if (!stub->Check(&context, request, &response).ok()) return -1;
+  return response.status();
+}
+
+ServiceProcess::ServiceProcess(testing::Subprocess process, int port, std::string log_path)
+    : process_(std::move(process)),
+      port_(port),
+      log_path_(std::move(log_path)),
+      channel_(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                                   grpc::InsecureChannelCredentials())) {}
+
+absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
+    const std::string& binary, const std::string& name, const std::string& dir,
+    std::vector<std::string> extra_flags) {
+  int port = testing::PickFreePort();
+  std::vector<std::string> argv = {binary, absl::StrCat("--listen=127.0.0.1:", port),
+                                   "--metrics_listen=off", "--access_log_sample_rate=0"};
+  argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+  std::string log = absl::StrCat(dir, "/", name, ".log");
+  auto process = testing::Subprocess::Start({argv, log, "", ""});
+  if (!process.ok()) return process.status();
+  // Probe with plain TCP first: a gRPC channel that fails to connect backs
+  // off for seconds before trying again.
+  bool listening = testing::WaitUntil([&] { return PortAcceptsConnections(port); },
+                                      absl::Seconds(30));
+  std::unique_ptr<ServiceProcess> service(new ServiceProcess(*std::move(process), port, log));
+  bool ready = listening && testing::WaitUntil(
+                                [&] {
+                                  return HealthStatus(service->channel_, "") ==
+                                         grpc::health::v1::HealthCheckResponse::SERVING;
+                                },
+                                absl::Seconds(30));
+  if (!ready) {
+    return absl::UnavailableError(absl::StrCat(name, " did not become healthy:\n", service->Log()));
+  }
+  return service;
+}
+
+std::string ServiceProcess::Log() const {
+  std::ifstream in(log_path_);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace codingahead::e2e
