@@ -211,18 +211,6 @@ TEST(ServerTest, ShutdownTurnsNotServingFirstAndDrainsInFlightCalls) {
   EXPECT_EQ(CallEmpty(channel).error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
-TEST(ServerTest, ShutdownDoesNotWaitForIdleClientConnections) {
-  SlowBaseline service(absl::ZeroDuration());
-  auto server = ServiceServer::Start(TestConfig(), nullptr, {&service}, {kServiceName});
-  ASSERT_TRUE(server.ok()) << server.status();
-  auto channel = ChannelTo((*server)->port());
-  ASSERT_TRUE(CallEmpty(channel).ok());  // the connection stays open, idle
-  absl::Time start = absl::Now();
-  (*server)->Shutdown(absl::Now() + absl::Seconds(30));
-  (*server)->Wait();
-  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
-}
-
 TEST(ServerTest, UnusableListenAddressIsAnError) {
   SlowBaseline service(absl::ZeroDuration());
   ServerConfig config = TestConfig();
