@@ -1,9 +1,46 @@
 #include "services/catalog/catalog_service.h"
 
+#include "absl/strings/str_cat.h"
+#include "common/outbound.h"
 #include "common/status.h"
 #include "services/catalog/code_lookup.h"
+#include "services/catalog/code_page.h"
 
 namespace codingahead::catalog {
+namespace {
+
+constexpr size_t kMaxRequestIdLength = 128;
+
+absl::Status ValidateRequestId(const std::string& request_id) {
+  if (request_id.size() > kMaxRequestIdLength) {
+    return common::InvalidArgumentError(
+        "invalid GetCodePage request",
+        {{"request_id", absl::StrCat("at most ", kMaxRequestIdLength, " characters")}});
+  }
+  for (char c : request_id) {
+    if (c <= 0x20 || c >= 0x7F) {
+      return common::InvalidArgumentError(
+          "invalid GetCodePage request",
+          {{"request_id", "printable ASCII without spaces only"}});
+    }
+  }
+  return absl::OkStatus();
+}
+
+v1::ViewAllowance ToViewAllowance(const account::v1::ConsumeViewResponse& consumed) {
+  v1::ViewAllowance allowance;
+  const account::v1::Allowance& views = consumed.views();
+  allowance.set_unmetered(views.unmetered());
+  allowance.set_views_remaining(views.remaining());
+  allowance.set_views_limit(views.limit());
+  allowance.set_charged(consumed.charged());
+  allowance.set_plan(consumed.principal().plan().id());
+  *allowance.mutable_period_end() = views.period_end();
+  allowance.set_message(views.message());
+  return allowance;
+}
+
+}  // namespace
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::GetCode(grpc::CallbackServerContext* context,
                                                       const v1::GetCodeRequest* request,
@@ -12,6 +49,69 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetCode(grpc::CallbackServerContex
   absl::StatusOr<v1::Code> code = LookUpCode(*catalog_->Current(), *request);
   if (code.ok()) *response->mutable_code() = *std::move(code);
   reactor->Finish(common::ToGrpcStatus(code.status()));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* CatalogServiceImpl::GetCodePage(grpc::CallbackServerContext* context,
+                                                          const v1::GetCodePageRequest* request,
+                                                          v1::GetCodePageResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  std::shared_ptr<const CatalogIndex> index = catalog_->Current();
+  // Everything that can be refused is refused before a view is charged.
+  v1::GetCodeRequest lookup;
+  lookup.set_code(request->code());
+  lookup.set_code_set(request->code_set());
+  *lookup.mutable_date_of_service() = request->date_of_service();
+  absl::StatusOr<v1::Code> header = LookUpCode(*index, lookup);
+  if (!header.ok()) {
+    reactor->Finish(common::ToGrpcStatus(header.status()));
+    return reactor;
+  }
+  if (absl::Status valid = ValidateRequestId(request->request_id()); !valid.ok()) {
+    reactor->Finish(common::ToGrpcStatus(valid));
+    return reactor;
+  }
+  absl::StatusOr<std::string> token = common::BearerToken(*context);
+  if (!token.ok()) {
+    reactor->Finish(common::ToGrpcStatus(absl::UnauthenticatedError(absl::StrCat(
+        token.status().message(), ". Code pages need a session: start a guest session or log in."))));
+    return reactor;
+  }
+
+  account::v1::ConsumeViewRequest consume;
+  consume.set_code(header->code());
+  consume.set_code_set(v1::CodeSet_Name(header->code_set()));
+  consume.set_request_id(request->request_id());
+
+  common::OutboundCallOptions options;
+  options.default_timeout = account_.timeout;
+  options.service_credential = account_.credential;
+  options.request_id = common::RequestIdOf(*context);
+  options.bearer_token = *token;
+  // The end user's address, decided here at the edge of the call graph.
+  options.client_ip = common::ClientAddress(*context, credentials_->IsTrustedService(*context));
+  options.incoming_deadline = common::IncomingDeadline(*context);
+
+  auto* stub = account_.stub.get();
+  common::CallAsync<account::v1::ConsumeViewRequest, account::v1::ConsumeViewResponse>(
+      [stub](grpc::ClientContext* c, const account::v1::ConsumeViewRequest* q,
+             account::v1::ConsumeViewResponse* r, std::function<void(grpc::Status)> done) {
+        stub->async()->ConsumeView(c, q, r, std::move(done));
+      },
+      options, std::move(consume),
+      [reactor, response, index, content = content_, header = *std::move(header)](
+          absl::StatusOr<account::v1::ConsumeViewResponse> consumed) {
+        if (!consumed.ok()) {
+          // The account's answer (quota failure, session problem, store
+          // down) goes back to the caller with its details.
+          reactor->Finish(common::ToGrpcStatus(consumed.status()));
+          return;
+        }
+        *response->mutable_page() =
+            BuildCodePage(*index, *content, header, consumed->sections_visible());
+        *response->mutable_allowance() = ToViewAllowance(*consumed);
+        reactor->Finish(grpc::Status::OK);
+      });
   return reactor;
 }
 

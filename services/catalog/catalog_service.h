@@ -2,10 +2,15 @@
 #define CODINGAHEAD_SERVICES_CATALOG_CATALOG_SERVICE_H_
 
 #include <memory>
+#include <string>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "account/v1/account.grpc.pb.h"
 #include "catalog/v1/catalog.grpc.pb.h"
+#include "common/metadata.h"
 #include "services/catalog/catalog_index.h"
+#include "services/catalog/content_store.h"
 
 namespace codingahead::catalog {
 
@@ -28,22 +33,43 @@ class CatalogHolder {
   std::shared_ptr<const CatalogIndex> index_ ABSL_GUARDED_BY(mu_);
 };
 
+// How the catalog reaches the account service for metered pages.
+struct AccountClientConfig {
+  std::shared_ptr<account::v1::AccountService::StubInterface> stub;
+  // The credential the catalog presents (x-service-credential).
+  std::string credential;
+  // Cap on each ConsumeView call.
+  absl::Duration timeout = absl::Milliseconds(300);
+};
+
 // gRPC glue for codingahead.catalog.v1.CatalogService. Lookups are in-memory
-// and answer on the reactor thread without blocking; RPCs not built yet
-// answer UNIMPLEMENTED (the generated default).
+// and answer on the reactor thread without blocking; GetCodePage waits for
+// the account service asynchronously. RPCs not built yet answer
+// UNIMPLEMENTED (the generated default).
 class CatalogServiceImpl final : public v1::CatalogService::CallbackService {
  public:
-  explicit CatalogServiceImpl(const CatalogHolder* catalog) : catalog_(catalog) {}
+  CatalogServiceImpl(const CatalogHolder* catalog, std::shared_ptr<const ContentStore> content,
+                     AccountClientConfig account, const common::CallerCredentials* credentials)
+      : catalog_(catalog),
+        content_(std::move(content)),
+        account_(std::move(account)),
+        credentials_(credentials) {}
 
   grpc::ServerUnaryReactor* GetCode(grpc::CallbackServerContext* context,
                                     const v1::GetCodeRequest* request,
                                     v1::GetCodeResponse* response) override;
+  grpc::ServerUnaryReactor* GetCodePage(grpc::CallbackServerContext* context,
+                                        const v1::GetCodePageRequest* request,
+                                        v1::GetCodePageResponse* response) override;
   grpc::ServerUnaryReactor* GetCatalogInfo(grpc::CallbackServerContext* context,
                                            const v1::GetCatalogInfoRequest* request,
                                            v1::GetCatalogInfoResponse* response) override;
 
  private:
   const CatalogHolder* catalog_;
+  std::shared_ptr<const ContentStore> content_;
+  AccountClientConfig account_;
+  const common::CallerCredentials* credentials_;
 };
 
 }  // namespace codingahead::catalog

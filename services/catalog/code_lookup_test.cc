@@ -5,7 +5,7 @@
 
 #include "absl/time/clock.h"
 #include "common/status.h"
-#include "tools/importer/snapshot_builder.h"
+#include "services/catalog/test_catalog.h"
 
 namespace codingahead::catalog {
 namespace {
@@ -21,18 +21,11 @@ google::type::Date Day(int y, int m, int d) {
   return date;
 }
 
-// The real shared data, imported once for the whole suite.
 class CodeLookupTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    importer::SnapshotBuilderOptions options;
-    options.hcpcs_dir = std::string(CA_SHARED_DATA_DIR) + "/hcpcs";
-    options.cpt_file = std::string(CA_CPT_SAMPLE_FILE);
-    auto built = importer::SnapshotBuilder(options).Build();
-    ASSERT_TRUE(built.ok()) << built.status();
-    auto index = CatalogIndex::Build(std::move(built->snapshot), absl::Now());
-    ASSERT_TRUE(index.ok()) << index.status();
-    index_ = new std::shared_ptr<const CatalogIndex>(*index);
+    index_ = new std::shared_ptr<const CatalogIndex>(SharedDataCatalog());
+    ASSERT_NE(*index_, nullptr);
   }
   static void TearDownTestSuite() {
     delete index_;

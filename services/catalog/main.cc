@@ -10,6 +10,13 @@
 
 ABSL_FLAG(std::string, snapshot_dir, "var/catalog",
           "Folder the importer writes to; its CURRENT file names the snapshot to load");
+ABSL_FLAG(std::string, content_file, "",
+          "Common language descriptions (code, code set, text; tab-separated); empty: none");
+ABSL_FLAG(std::string, account_target, "127.0.0.1:50052", "The account service (gRPC target)");
+ABSL_FLAG(int, account_timeout_ms, 300, "Cap on each call to the account service");
+ABSL_FLAG(std::string, client_credential_file, "",
+          "The credential this service presents to the services it calls "
+          "(or set CODINGAHEAD_CLIENT_CREDENTIAL)");
 
 namespace codingahead::catalog {
 namespace {
@@ -44,7 +51,33 @@ int Main() {
       .With("releases", (*index)->snapshot().releases_size())
       .With("load_ms", absl::ToInt64Milliseconds(absl::Now() - start));
   CatalogHolder holder(*std::move(index));
-  CatalogServiceImpl service(&holder);
+
+  auto content = std::make_shared<ContentStore>();
+  if (std::string file = absl::GetFlag(FLAGS_content_file); !file.empty()) {
+    auto loaded = ContentStore::LoadFile(file);
+    if (!loaded.ok()) {
+      common::LogLine(common::LogLevel::kError, "cannot load content")
+          .With("error", loaded.status().ToString());
+      return 1;
+    }
+    *content = *std::move(loaded);
+  }
+  auto credentials = common::CallerCredentials::LoadFromFiles(
+      common::ServiceCredentialsFileFlag(), common::OperatorCredentialsFileFlag());
+  auto own_credential = common::LoadSecret(absl::GetFlag(FLAGS_client_credential_file),
+                                           "CODINGAHEAD_CLIENT_CREDENTIAL");
+  if (!credentials.ok() || !own_credential.ok()) {
+    common::LogLine(common::LogLevel::kError, "cannot load credentials")
+        .With("error", (!credentials.ok() ? credentials.status() : own_credential.status())
+                           .ToString());
+    return 1;
+  }
+  AccountClientConfig account;
+  account.stub = account::v1::AccountService::NewStub(grpc::CreateChannel(
+      absl::GetFlag(FLAGS_account_target), grpc::InsecureChannelCredentials()));
+  account.credential = *own_credential;
+  account.timeout = absl::Milliseconds(absl::GetFlag(FLAGS_account_timeout_ms));
+  CatalogServiceImpl service(&holder, content, std::move(account), &*credentials);
   return common::RunUntilSignalled(config, std::make_shared<prometheus::Registry>(), {&service},
                                    {"codingahead.catalog.v1.CatalogService"});
 }

@@ -1,0 +1,25 @@
+#ifndef CODINGAHEAD_SERVICES_CATALOG_CODE_PAGE_H_
+#define CODINGAHEAD_SERVICES_CATALOG_CODE_PAGE_H_
+
+#include <string>
+
+#include "catalog/v1/catalog.pb.h"
+#include "services/catalog/catalog_index.h"
+#include "services/catalog/content_store.h"
+
+namespace codingahead::catalog {
+
+// What a plan lets the caller see of the gated sections.
+inline constexpr char kRegisterToView[] = "Register to view content";
+
+// The code page behind GetCodePage: `header` (from LookUpCode) plus the
+// common language description and the reference sections filled from the
+// record of the release `header` was answered from, and history across every
+// loaded release. With `sections_visible` false each section is a
+// placeholder that carries no content.
+v1::CodePage BuildCodePage(const CatalogIndex& index, const ContentStore& content,
+                           const v1::Code& header, bool sections_visible);
+
+}  // namespace codingahead::catalog
+
+#endif  // CODINGAHEAD_SERVICES_CATALOG_CODE_PAGE_H_

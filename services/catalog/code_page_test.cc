@@ -1,0 +1,148 @@
+#include "services/catalog/code_page.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "services/catalog/code_lookup.h"
+#include "services/catalog/test_catalog.h"
+
+namespace codingahead::catalog {
+namespace {
+
+using ::testing::HasSubstr;
+
+class CodePageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    index_ = SharedDataCatalog();
+    ASSERT_NE(index_, nullptr);
+    auto content = ContentStore::LoadFile(CA_CONTENT_FILE);
+    ASSERT_TRUE(content.ok()) << content.status();
+    content_ = *std::move(content);
+  }
+
+  v1::CodePage Page(const std::string& code, bool visible, int year = 0) {
+    v1::GetCodeRequest request;
+    request.set_code(code);
+    if (year != 0) {
+      request.mutable_date_of_service()->set_year(year);
+      request.mutable_date_of_service()->set_month(6);
+      request.mutable_date_of_service()->set_day(1);
+    }
+    auto header = LookUpCode(*index_, request);
+    EXPECT_TRUE(header.ok()) << header.status();
+    return BuildCodePage(*index_, content_, *header, visible);
+  }
+
+  static const v1::Section& SectionOf(const v1::CodePage& page, v1::Section::Kind kind) {
+    for (const auto& s : page.sections()) {
+      if (s.kind() == kind) return s;
+    }
+    static const v1::Section* none = new v1::Section();
+    ADD_FAILURE() << "no section " << v1::Section::Kind_Name(kind);
+    return *none;
+  }
+
+  static std::string FieldValue(const v1::Section& s, const std::string& name) {
+    for (const auto& f : s.fields()) {
+      if (f.name() == name) return f.value();
+    }
+    return "";
+  }
+
+  std::shared_ptr<const CatalogIndex> index_;
+  ContentStore content_;
+};
+
+TEST_F(CodePageTest, GuestsSeePlaceholdersWithoutContent) {
+  v1::CodePage page = Page("E0601", /*visible=*/false);
+  ASSERT_EQ(page.sections_size(), 6);
+  for (const auto& s : page.sections()) {
+    EXPECT_FALSE(s.visible()) << s.title();
+    EXPECT_EQ(s.placeholder(), "Register to view content");
+    EXPECT_EQ(s.fields_size(), 0) << s.title();
+    EXPECT_EQ(s.rows_size(), 0) << s.title();
+    EXPECT_TRUE(s.text().empty()) << s.title();
+  }
+  // The header and the common language description are not gated.
+  EXPECT_EQ(page.code().code(), "E0601");
+  EXPECT_TRUE(page.common_language_description().available());
+}
+
+TEST_F(CodePageTest, SectionsComeFromTheRecordFields) {
+  v1::CodePage page = Page("E0601", /*visible=*/true, 2019);
+  const v1::Section& coverage = SectionOf(page, v1::Section::KIND_COVERAGE);
+  EXPECT_TRUE(coverage.visible());
+  ASSERT_FALSE(FieldValue(coverage, "Coverage code").empty());
+  // Every coded value carries its meaning from the record layout.
+  for (const auto& f : coverage.fields()) {
+    if (f.name() == "Coverage code") EXPECT_FALSE(f.meaning().empty());
+  }
+  const v1::Section& payment = SectionOf(page, v1::Section::KIND_PAYMENT);
+  EXPECT_FALSE(FieldValue(payment, "Pricing indicator").empty());
+  const v1::Section& classification = SectionOf(page, v1::Section::KIND_CLASSIFICATION);
+  EXPECT_FALSE(FieldValue(classification, "BETOS").empty());
+  EXPECT_FALSE(FieldValue(classification, "Type of service").empty());
+}
+
+TEST_F(CodePageTest, HistorySpansEveryLoadedRelease) {
+  v1::CodePage page = Page("G0202", /*visible=*/true, 2017);
+  const v1::Section& history = SectionOf(page, v1::Section::KIND_HISTORY);
+  ASSERT_EQ(history.rows_size(), 3);
+  EXPECT_EQ(history.rows(0).cells(0).value(), "hcpcs-2017");
+  EXPECT_EQ(history.rows(1).cells(0).value(), "hcpcs-2018");
+  EXPECT_EQ(history.rows(1).cells(1).value(), "D");  // discontinued in 2018
+  EXPECT_EQ(history.rows(2).cells(1).value(), "N");
+  EXPECT_EQ(history.rows(2).cells(4).value(), "2017-12-31");
+  const v1::Section& crosswalks = SectionOf(page, v1::Section::KIND_CROSSWALKS);
+  ASSERT_EQ(crosswalks.fields_size(), 1);
+  EXPECT_EQ(crosswalks.fields(0).value(), "77067");
+  EXPECT_EQ(crosswalks.fields(0).meaning(), "No descriptor available");
+}
+
+TEST_F(CodePageTest, ProcessingNoteTextIsShown) {
+  // Find a code with a processing note in 2019 and check its text is there.
+  const auto& releases = index_->Releases(snapshot_v1::CODE_SET_HCPCS);
+  const snapshot_v1::Release& r2019 = *releases.back().release;
+  std::string code;
+  for (const auto& record : r2019.records()) {
+    if (!record.processing_note_number().empty()) {
+      code = record.code();
+      break;
+    }
+  }
+  ASSERT_FALSE(code.empty());
+  v1::CodePage page = Page(code, /*visible=*/true, 2019);
+  const v1::Section& notes = SectionOf(page, v1::Section::KIND_PROCESSING_NOTES);
+  ASSERT_EQ(notes.fields_size(), 1);
+  EXPECT_FALSE(notes.text().empty());
+}
+
+TEST_F(CodePageTest, CommonLanguageDescriptionCarriesItsOwnNotice) {
+  v1::CodePage page = Page("E0601", /*visible=*/true);
+  const auto& cld = page.common_language_description();
+  EXPECT_TRUE(cld.available());
+  EXPECT_THAT(cld.long_description(), HasSubstr("CPAP"));
+  EXPECT_EQ(cld.notice().kind(), v1::Notice::KIND_EDITORIAL);
+  EXPECT_THAT(cld.notice().text(), HasSubstr("Coding Ahead"));
+}
+
+TEST_F(CodePageTest, MissingCommonLanguageSaysNotYetWritten) {
+  v1::CodePage page = Page("A4206", /*visible=*/true);
+  EXPECT_TRUE(page.common_language_description().available());
+  v1::CodePage unwritten = Page("E0602", /*visible=*/true);
+  EXPECT_FALSE(unwritten.common_language_description().available());
+  EXPECT_THAT(unwritten.common_language_description().unavailable_reason(),
+              HasSubstr("Not yet written"));
+  EXPECT_TRUE(unwritten.common_language_description().long_description().empty());
+}
+
+TEST_F(CodePageTest, EmptySectionsSaySoRatherThanLookingBroken) {
+  v1::CodePage page = Page("99213", /*visible=*/true);
+  const v1::Section& coverage = SectionOf(page, v1::Section::KIND_COVERAGE);
+  EXPECT_EQ(coverage.fields_size(), 0);
+  EXPECT_THAT(coverage.text(), HasSubstr("No medicare coverage information"));
+}
+
+}  // namespace
+}  // namespace codingahead::catalog
