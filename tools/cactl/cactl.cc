@@ -1,10 +1,21 @@
 // cactl: the command-line client of the Coding Ahead platform.
 //
-//   cactl code E0601 --date 2019-06-01
-//   cactl info
-//   cactl --json code G0202
+//   cactl code E0601 --date 2019-06-01     free code header
+//   cactl guest                            start a guest session (saved)
+//   cactl page E0601                       the metered code page
+//   cactl register ann@example.com --name "Ann Lee" --password_stdin
+//   cactl quota
+//
+// Sessions are saved in --session_file; the local run's credentials are read
+// from --credentials_dir (scripts/up.sh makes them in var/credentials).
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -12,45 +23,75 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "account/v1/account.grpc.pb.h"
 #include "catalog/v1/catalog.grpc.pb.h"
 #include "common/config.h"
 #include "common/date.h"
+#include "common/metadata.h"
 #include "common/status.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tools/cactl/format.h"
 
 ABSL_FLAG(std::string, catalog_target, "localhost:50051", "Catalog service address");
+ABSL_FLAG(std::string, account_target, "localhost:50052", "Account service address");
 ABSL_FLAG(bool, json, false, "Print responses as JSON (for scripts)");
 ABSL_FLAG(std::string, date, "", "Date of service, YYYY-MM-DD");
 ABSL_FLAG(std::string, code_set, "", "Restrict to a code set: hcpcs, cpt, icd10cm");
 ABSL_FLAG(double, timeout_seconds, 5, "Deadline of each call");
 ABSL_FLAG(std::string, target, "", "For `health`: the address to check (default: the catalog)");
+ABSL_FLAG(std::string, credentials_dir, "var/credentials",
+          "Folder with service-credential and operator-credential (made by scripts/up.sh)");
+ABSL_FLAG(std::string, session_file, "",
+          "Where the session token is kept (default: <credentials_dir>/cactl-session)");
+ABSL_FLAG(std::string, client_ip, "",
+          "End-user address to report (x-client-ip; honoured only with the service credential)");
+ABSL_FLAG(std::string, name, "", "Display name, for `register`");
+ABSL_FLAG(bool, password_stdin, false, "Read the password from standard input");
+ABSL_FLAG(std::string, request_id, "", "Idempotency key for `page`");
+ABSL_FLAG(std::string, reason, "", "Why, for `plan` (written to the audit log)");
 
 namespace codingahead::cactl {
 namespace {
 
 namespace catalog_v1 = ::codingahead::catalog::v1;
+namespace account_v1 = ::codingahead::account::v1;
 
 constexpr char kUsage[] =
     "cactl COMMAND [ARGS] [FLAGS]\n\n"
     "Commands:\n"
     "  code CODE [--date YYYY-MM-DD] [--code_set hcpcs|cpt|icd10cm]\n"
-    "                     a code's descriptor and status on the date of service\n"
-    "  info               the loaded catalog releases and their counts\n"
-    "  health [SERVICE]   grpc.health.v1 status of --target (exit 0 when SERVING)\n\n"
-    "Flags: --json, --catalog_target=HOST:PORT, --timeout_seconds=N\n";
+    "                          a code's descriptor and status on the date of service (free)\n"
+    "  page CODE [--date ...]  the code page: explanation and reference sections (metered)\n"
+    "  info                    the loaded catalog releases and their counts\n"
+    "  guest                   start a guest session and keep its token\n"
+    "  register EMAIL --name NAME [--password_stdin]\n"
+    "                          create a free account (a guest session's views carry over)\n"
+    "  login EMAIL [--password_stdin]\n"
+    "  logout                  end the kept session\n"
+    "  quota                   views remaining, without spending any\n"
+    "  plan ACCOUNT_ID PLAN --reason TEXT\n"
+    "                          operator: move an account to another plan\n"
+    "  health [SERVICE]        grpc.health.v1 status of --target (exit 0 when SERVING)\n\n"
+    "Flags: --json, --catalog_target, --account_target, --credentials_dir, --session_file,\n"
+    "       --client_ip, --timeout_seconds\n";
 
+// Exit codes: 2 bad input, 3 not found, 5 allowance exhausted, 6 not logged
+// in, 4 anything else.
 int Fail(const grpc::Status& status) {
   PrintError(common::FromGrpcStatus(status), std::cerr);
-  // Exit codes: 2 for bad input, 3 for not found, 4 for everything else.
   switch (status.error_code()) {
     case grpc::StatusCode::INVALID_ARGUMENT:
       return 2;
     case grpc::StatusCode::NOT_FOUND:
       return 3;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return 5;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return 6;
     default:
       return 4;
   }
@@ -65,10 +106,68 @@ void PrintJson(const google::protobuf::Message& message) {
   std::cout << out;
 }
 
-void SetDeadline(grpc::ClientContext* context) {
+std::string ReadFileOrEmpty(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return "";
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return std::string(absl::StripAsciiWhitespace(buffer.str()));
+}
+
+std::string SessionFile() {
+  std::string file = absl::GetFlag(FLAGS_session_file);
+  if (!file.empty()) return file;
+  return absl::GetFlag(FLAGS_credentials_dir) + "/cactl-session";
+}
+
+bool SaveSession(const std::string& token) {
+  std::string path = SessionFile();
+  std::string tmp = path + ".tmp";
+  {
+    mode_t old = umask(077);
+    std::ofstream out(tmp, std::ios::trunc);
+    umask(old);
+    if (!out) return false;
+    out << token << "\n";
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+// Deadline, service credential, end-user address and the kept session.
+void Prepare(grpc::ClientContext* context, bool with_session = true,
+             const std::string& credential_file = "service-credential") {
   context->set_deadline(std::chrono::system_clock::now() +
                         std::chrono::milliseconds(static_cast<int64_t>(
                             absl::GetFlag(FLAGS_timeout_seconds) * 1000)));
+  std::string credential =
+      ReadFileOrEmpty(absl::GetFlag(FLAGS_credentials_dir) + "/" + credential_file);
+  if (!credential.empty()) context->AddMetadata(common::kServiceCredentialHeader, credential);
+  if (std::string ip = absl::GetFlag(FLAGS_client_ip); !ip.empty()) {
+    context->AddMetadata(common::kClientIpHeader, ip);
+  }
+  if (with_session) {
+    std::string token = ReadFileOrEmpty(SessionFile());
+    if (!token.empty()) context->AddMetadata(common::kAuthorizationHeader, "Bearer " + token);
+  }
+}
+
+std::string ReadPassword() {
+  std::string password;
+  bool tty = isatty(0) && !absl::GetFlag(FLAGS_password_stdin);
+  termios old{};
+  if (tty) {
+    std::cerr << "Password: ";
+    tcgetattr(0, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~ECHO;
+    tcsetattr(0, TCSANOW, &quiet);
+  }
+  std::getline(std::cin, password);
+  if (tty) {
+    tcsetattr(0, TCSANOW, &old);
+    std::cerr << "\n";
+  }
+  return password;
 }
 
 std::unique_ptr<catalog_v1::CatalogService::Stub> CatalogStub() {
@@ -76,56 +175,175 @@ std::unique_ptr<catalog_v1::CatalogService::Stub> CatalogStub() {
       absl::GetFlag(FLAGS_catalog_target), grpc::InsecureChannelCredentials()));
 }
 
-int CodeCommand(const std::vector<std::string>& args) {
+std::unique_ptr<account_v1::AccountService::Stub> AccountStub() {
+  return account_v1::AccountService::NewStub(grpc::CreateChannel(
+      absl::GetFlag(FLAGS_account_target), grpc::InsecureChannelCredentials()));
+}
+
+// Fills the code, date and code set of a request from the arguments.
+template <typename Request>
+int ParseCodeArgs(const std::vector<std::string>& args, const char* usage, Request* request) {
   if (args.size() != 1) {
-    std::cerr << "usage: cactl code CODE [--date YYYY-MM-DD]\n";
+    std::cerr << usage;
     return 2;
   }
-  catalog_v1::GetCodeRequest request;
-  request.set_code(args[0]);
-  std::string date = absl::GetFlag(FLAGS_date);
-  if (!date.empty()) {
+  request->set_code(args[0]);
+  if (std::string date = absl::GetFlag(FLAGS_date); !date.empty()) {
     auto day = common::ParseDay(date);
     if (!day.has_value()) {
       std::cerr << "--date must be a real date written YYYY-MM-DD, e.g. 2019-06-01\n";
       return 2;
     }
-    *request.mutable_date_of_service() = common::ToProtoDate(*day);
+    *request->mutable_date_of_service() = common::ToProtoDate(*day);
   }
-  std::string code_set = absl::GetFlag(FLAGS_code_set);
-  if (!code_set.empty()) {
+  if (std::string code_set = absl::GetFlag(FLAGS_code_set); !code_set.empty()) {
     auto parsed = ParseCodeSet(code_set);
     if (!parsed.has_value()) {
       std::cerr << "--code_set must be hcpcs, cpt, icd10cm or icd10pcs\n";
       return 2;
     }
-    request.set_code_set(*parsed);
-  }
-  grpc::ClientContext context;
-  SetDeadline(&context);
-  catalog_v1::GetCodeResponse response;
-  grpc::Status status = CatalogStub()->GetCode(&context, request, &response);
-  if (!status.ok()) return Fail(status);
-  if (absl::GetFlag(FLAGS_json)) {
-    PrintJson(response);
-  } else {
-    PrintCode(response.code(), std::cout);
+    request->set_code_set(*parsed);
   }
   return 0;
 }
 
-int InfoCommand() {
-  grpc::ClientContext context;
-  SetDeadline(&context);
-  catalog_v1::GetCatalogInfoResponse response;
-  grpc::Status status =
-      CatalogStub()->GetCatalogInfo(&context, catalog_v1::GetCatalogInfoRequest(), &response);
+template <typename Response, typename Printer>
+int Output(const grpc::Status& status, const Response& response, Printer print) {
   if (!status.ok()) return Fail(status);
   if (absl::GetFlag(FLAGS_json)) {
     PrintJson(response);
   } else {
-    PrintCatalogInfo(response, std::cout);
+    print(response);
   }
+  return 0;
+}
+
+int CodeCommand(const std::vector<std::string>& args) {
+  catalog_v1::GetCodeRequest request;
+  if (int bad = ParseCodeArgs(args, "usage: cactl code CODE [--date YYYY-MM-DD]\n", &request)) {
+    return bad;
+  }
+  grpc::ClientContext context;
+  Prepare(&context, /*with_session=*/false);
+  catalog_v1::GetCodeResponse response;
+  grpc::Status status = CatalogStub()->GetCode(&context, request, &response);
+  return Output(status, response, [](const auto& r) { PrintCode(r.code(), std::cout); });
+}
+
+int PageCommand(const std::vector<std::string>& args) {
+  catalog_v1::GetCodePageRequest request;
+  if (int bad = ParseCodeArgs(args, "usage: cactl page CODE [--date YYYY-MM-DD]\n", &request)) {
+    return bad;
+  }
+  request.set_request_id(absl::GetFlag(FLAGS_request_id));
+  grpc::ClientContext context;
+  Prepare(&context);
+  catalog_v1::GetCodePageResponse response;
+  grpc::Status status = CatalogStub()->GetCodePage(&context, request, &response);
+  return Output(status, response, [](const auto& r) { PrintCodePage(r, std::cout); });
+}
+
+int InfoCommand() {
+  grpc::ClientContext context;
+  Prepare(&context, /*with_session=*/false);
+  catalog_v1::GetCatalogInfoResponse response;
+  grpc::Status status =
+      CatalogStub()->GetCatalogInfo(&context, catalog_v1::GetCatalogInfoRequest(), &response);
+  return Output(status, response, [](const auto& r) { PrintCatalogInfo(r, std::cout); });
+}
+
+int GuestCommand() {
+  grpc::ClientContext context;
+  Prepare(&context, /*with_session=*/false);
+  account_v1::StartGuestSessionResponse response;
+  grpc::Status status = AccountStub()->StartGuestSession(
+      &context, account_v1::StartGuestSessionRequest(), &response);
+  if (!status.ok()) return Fail(status);
+  if (!SaveSession(response.session().token())) {
+    std::cerr << "cannot write " << SessionFile() << "\n";
+    return 4;
+  }
+  std::cout << "Guest session started; token kept in " << SessionFile() << "\n";
+  return 0;
+}
+
+int RegisterCommand(const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    std::cerr << "usage: cactl register EMAIL --name NAME [--password_stdin]\n";
+    return 2;
+  }
+  account_v1::RegisterRequest request;
+  request.set_email(args[0]);
+  request.set_display_name(absl::GetFlag(FLAGS_name));
+  request.set_password(ReadPassword());
+  request.set_request_id(common::NewRandomId());
+  grpc::ClientContext context;
+  Prepare(&context);  // a guest session carries its views over
+  account_v1::RegisterResponse response;
+  grpc::Status status = AccountStub()->Register(&context, request, &response);
+  if (!status.ok()) return Fail(status);
+  SaveSession(response.session().token());
+  std::cout << "Registered " << response.principal().email() << " ("
+            << response.principal().plan().display_name() << " plan). "
+            << response.views().message() << "\n";
+  return 0;
+}
+
+int LoginCommand(const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    std::cerr << "usage: cactl login EMAIL [--password_stdin]\n";
+    return 2;
+  }
+  account_v1::LoginRequest request;
+  request.set_email(args[0]);
+  request.set_password(ReadPassword());
+  grpc::ClientContext context;
+  Prepare(&context, /*with_session=*/false);
+  account_v1::LoginResponse response;
+  grpc::Status status = AccountStub()->Login(&context, request, &response);
+  if (!status.ok()) return Fail(status);
+  SaveSession(response.session().token());
+  std::cout << "Logged in as " << response.principal().email() << "\n";
+  return 0;
+}
+
+int LogoutCommand() {
+  grpc::ClientContext context;
+  Prepare(&context);
+  account_v1::LogoutResponse response;
+  grpc::Status status = AccountStub()->Logout(&context, account_v1::LogoutRequest(), &response);
+  std::remove(SessionFile().c_str());
+  if (!status.ok()) return Fail(status);
+  std::cout << "Logged out\n";
+  return 0;
+}
+
+int QuotaCommand() {
+  grpc::ClientContext context;
+  Prepare(&context);
+  account_v1::GetQuotaResponse response;
+  grpc::Status status =
+      AccountStub()->GetQuota(&context, account_v1::GetQuotaRequest(), &response);
+  return Output(status, response, [](const auto& r) { PrintQuota(r, std::cout); });
+}
+
+int PlanCommand(const std::vector<std::string>& args) {
+  int64_t account_id = 0;
+  if (args.size() != 2 || !absl::SimpleAtoi(args[0], &account_id)) {
+    std::cerr << "usage: cactl plan ACCOUNT_ID PLAN --reason TEXT\n";
+    return 2;
+  }
+  account_v1::ChangePlanRequest request;
+  request.set_account_id(account_id);
+  request.set_plan_id(args[1]);
+  request.set_reason(absl::GetFlag(FLAGS_reason));
+  grpc::ClientContext context;
+  Prepare(&context, /*with_session=*/false, "operator-credential");
+  account_v1::ChangePlanResponse response;
+  grpc::Status status = AccountStub()->ChangePlan(&context, request, &response);
+  if (!status.ok()) return Fail(status);
+  std::cout << "Account " << account_id << " is now on the "
+            << response.principal().plan().display_name() << " plan\n";
   return 0;
 }
 
@@ -135,7 +353,7 @@ int HealthCommand(const std::vector<std::string>& args) {
   auto stub = grpc::health::v1::Health::NewStub(
       grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
-  SetDeadline(&context);
+  Prepare(&context, /*with_session=*/false);
   grpc::health::v1::HealthCheckRequest request;
   if (!args.empty()) request.set_service(args[0]);
   grpc::health::v1::HealthCheckResponse response;
@@ -150,18 +368,26 @@ int HealthCommand(const std::vector<std::string>& args) {
 }  // namespace codingahead::cactl
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(codingahead::cactl::kUsage);
+  using namespace codingahead::cactl;  // NOLINT: the command table below
+  absl::SetProgramUsageMessage(kUsage);
   std::vector<char*> positional = codingahead::common::ParseFlagsWithEnv(argc, argv);
   std::vector<std::string> args(positional.begin() + 1, positional.end());
   if (args.empty()) {
-    std::cerr << codingahead::cactl::kUsage;
+    std::cerr << kUsage;
     return 2;
   }
   std::string command = args.front();
   args.erase(args.begin());
-  if (command == "code") return codingahead::cactl::CodeCommand(args);
-  if (command == "info") return codingahead::cactl::InfoCommand();
-  if (command == "health") return codingahead::cactl::HealthCommand(args);
-  std::cerr << "unknown command '" << command << "'\n\n" << codingahead::cactl::kUsage;
+  if (command == "code") return CodeCommand(args);
+  if (command == "page") return PageCommand(args);
+  if (command == "info") return InfoCommand();
+  if (command == "guest") return GuestCommand();
+  if (command == "register") return RegisterCommand(args);
+  if (command == "login") return LoginCommand(args);
+  if (command == "logout") return LogoutCommand();
+  if (command == "quota") return QuotaCommand();
+  if (command == "plan") return PlanCommand(args);
+  if (command == "health") return HealthCommand(args);
+  std::cerr << "unknown command '" << command << "'\n\n" << kUsage;
   return 2;
 }

@@ -101,6 +101,49 @@ void PrintCode(const v1::Code& code, std::ostream& out) {
       << DateText(code.release().effective_date()) << ")\n";
 }
 
+void PrintCodePage(const v1::GetCodePageResponse& response, std::ostream& out) {
+  const v1::CodePage& page = response.page();
+  PrintCode(page.code(), out);
+  const auto& cld = page.common_language_description();
+  out << "\nIn plain English\n";
+  if (cld.available()) {
+    out << "  " << cld.long_description() << "\n";
+  } else {
+    out << "  " << cld.unavailable_reason() << "\n";
+  }
+  if (!cld.notice().text().empty()) out << "  " << cld.notice().text() << "\n";
+  for (const auto& section : page.sections()) {
+    out << "\n" << section.title() << "\n";
+    if (!section.visible()) {
+      out << "  " << section.placeholder() << "\n";
+      continue;
+    }
+    for (const auto& f : section.fields()) {
+      out << "  " << f.name() << ": " << f.value();
+      if (!f.meaning().empty()) out << " — " << f.meaning();
+      out << "\n";
+    }
+    for (const auto& row : section.rows()) {
+      out << " ";
+      for (const auto& cell : row.cells()) {
+        if (!cell.value().empty()) out << " " << cell.name() << " " << cell.value() << ";";
+      }
+      out << "\n";
+    }
+    if (!section.text().empty() && section.fields_size() == 0) out << "  " << section.text() << "\n";
+  }
+  out << "\n" << response.allowance().message() << "\n";
+}
+
+void PrintQuota(const account::v1::GetQuotaResponse& quota, std::ostream& out) {
+  const auto& p = quota.principal();
+  out << (p.kind() == account::v1::Principal::KIND_GUEST ? "Guest" : p.email()) << " — "
+      << p.plan().display_name() << " plan\n";
+  for (const auto& a : quota.allowances()) {
+    out << "  " << a.message() << "\n";
+  }
+}
+
 void PrintCatalogInfo(const v1::GetCatalogInfoResponse& info, std::ostream& out) {
   out << "Snapshot " << info.snapshot_id() << "\n\n";
   out << absl::StrFormat("%-18s %-10s %-11s %-11s %7s %9s  %s\n", "RELEASE", "CODE SET",

@@ -6,12 +6,15 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "account/v1/account.pb.h"
 #include "catalog/v1/catalog.pb.h"
 
 // Human-readable output of cactl (the --json output is the proto's JSON).
 namespace codingahead::cactl {
 
 void PrintCode(const catalog::v1::Code& code, std::ostream& out);
+void PrintCodePage(const catalog::v1::GetCodePageResponse& page, std::ostream& out);
+void PrintQuota(const account::v1::GetQuotaResponse& quota, std::ostream& out);
 void PrintCatalogInfo(const catalog::v1::GetCatalogInfoResponse& info, std::ostream& out);
 // The status, its message and any field violations / quota failures.
 void PrintError(const absl::Status& status, std::ostream& out);
