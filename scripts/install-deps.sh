@@ -15,7 +15,7 @@ PACKAGES=(
   # stores
   redis-server postgresql-15
   # scripts
-  procps util-linux
+  procps util-linux python3-yaml
 )
 
 missing=()

@@ -95,7 +95,10 @@ start_service() {
 REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 pg_url() { echo "postgresql://postgres@127.0.0.1:$POSTGRES_PORT/codingahead_$1"; }
 
-start_service catalog "$CATALOG_PORT" "$CATALOG_METRICS_PORT" --snapshot_dir="$VAR_DIR/catalog"
+start_service catalog "$CATALOG_PORT" "$CATALOG_METRICS_PORT" --snapshot_dir="$VAR_DIR/catalog" \
+  --content_file="$REPO_ROOT/services/catalog/content/common_language.tsv" \
+  --account_target="127.0.0.1:$ACCOUNT_PORT" \
+  --client_credential_file="$VAR_DIR/credentials/service-credential"
 start_service account "$ACCOUNT_PORT" "$ACCOUNT_METRICS_PORT" \
   --redis_url="$REDIS_URL" --postgres_url="$(pg_url account)"
 start_service jobs "$JOBS_PORT" "$JOBS_METRICS_PORT" \
@@ -117,7 +120,8 @@ cat <<MSG
 
 The suite is up.
   cactl:        $BUILD_DIR/tools/cactl/cactl   (try: cactl code E0601 --date 2019-06-01)
-  credentials:  $VAR_DIR/credentials/  (service-credential, operator-credential; cactl reads them)
+  credentials:  $VAR_DIR/credentials/  (service-credential, operator-credential; cactl reads them
+                from there: run it from $REPO_ROOT or set CODINGAHEAD_CREDENTIALS_DIR)
   logs:         $VAR_DIR/log/
   stop:         scripts/down.sh
 MSG

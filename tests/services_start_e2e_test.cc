@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
-#include "account/v1/account.grpc.pb.h"
 #include "common/testing/postgres_server.h"
 #include "common/testing/redis_server.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -72,20 +71,23 @@ TEST_F(ServicesStartTest, EachServiceStartsAndReportsItsServiceServing) {
 }
 
 TEST_F(ServicesStartTest, RpcsNotBuiltYetAnswerUnimplemented) {
-  auto account = ServiceProcess::Start(CA_ACCOUNT_BINARY, "account", dir_.path(),
-                                       StoreFlags("unimplemented_account"));
-  ASSERT_TRUE(account.ok()) << account.status();
-  auto stub = account::v1::AccountService::NewStub((*account)->channel());
+  auto jobs = ServiceProcess::Start(CA_JOBS_BINARY, "jobs", dir_.path(),
+                                    StoreFlags("unimplemented_jobs"));
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  auto stub = jobs::v1::JobBoardService::NewStub((*jobs)->channel());
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  account::v1::StartGuestSessionResponse response;
-  grpc::Status status =
-      stub->StartGuestSession(&context, account::v1::StartGuestSessionRequest(), &response);
+  jobs::v1::GetJobRequest request;
+  request.set_job_id("1");
+  jobs::v1::GetJobResponse response;
+  grpc::Status status = stub->GetJob(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
 }
 
 TEST_F(ServicesStartTest, RedisWithoutAofIsRefusedAtStartUp) {
-  auto lossy = testing::RedisServer::Start({.config = {{"appendonly", "no"}}});
+  testing::RedisServer::Options options;
+  options.config = {{"appendonly", "no"}};
+  auto lossy = testing::RedisServer::Start(options);
   ASSERT_TRUE(lossy.ok()) << lossy.status();
   std::vector<std::string> flags = StoreFlags("lossy_redis");
   flags[0] = absl::StrCat("--redis_url=", (*lossy)->url());

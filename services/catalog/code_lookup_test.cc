@@ -217,7 +217,9 @@ TEST_F(CodeLookupTest, CatalogInfoListsReleasesWithCounts) {
   EXPECT_EQ(info.snapshot_id().size(), 16u);
   // Older releases say when they were superseded; the newest how far it reaches.
   for (const auto& r : info.releases()) {
-    if (r.id() == "hcpcs-2017") EXPECT_EQ(r.superseded_date().year(), 2017);
+    if (r.id() == "hcpcs-2017") {
+      EXPECT_EQ(r.superseded_date().year(), 2017);
+    }
     if (r.id() == "hcpcs-2019") {
       EXPECT_FALSE(r.has_superseded_date());
       EXPECT_EQ(r.covers_through().year(), 2019);
