@@ -1,36 +1,92 @@
-// The account service. It connects to its stores at start-up (Redis checked
-// for noeviction and AOF, PostgreSQL migrated under the advisory lock), then
-// serves health, reflection and metrics. Its RPCs answer UNIMPLEMENTED (the
-// generated default) until their issues land.
+// The account service (DESIGN.md §3, §4): sessions, registration and login,
+// plans, and code page view allowances. PostgreSQL holds accounts, plans and
+// the audit log; Redis holds sessions and allowances.
+#include "absl/flags/flag.h"
 #include "account/embedded_migrations.h"
-#include "account/v1/account.grpc.pb.h"
 #include "common/config.h"
+#include "common/executor.h"
 #include "common/log.h"
+#include "common/metadata.h"
 #include "common/server.h"
 #include "common/stores.h"
+#include "services/account/account_logic.h"
+#include "services/account/account_service.h"
+#include "services/account/account_store.h"
+#include "services/account/allowance_store.h"
+#include "services/account/session_store.h"
+
+ABSL_FLAG(int64_t, guest_session_idle_seconds, 24 * 3600,
+          "Guest session idle timeout");
+ABSL_FLAG(int64_t, guest_session_absolute_seconds, 24 * 3600,
+          "Guest session lifetime");
+ABSL_FLAG(int64_t, session_idle_seconds, 30 * 60,
+          "Account session idle timeout");
+ABSL_FLAG(int64_t, session_absolute_seconds, 12 * 3600,
+          "Account session lifetime");
+ABSL_FLAG(int64_t, guest_address_window_seconds, 24 * 3600,
+          "Window of the guest views-per-client-address limit");
+ABSL_FLAG(std::string, guest_plan, "guest", "Plan id of guest identities");
+ABSL_FLAG(std::string, registration_plan, "free",
+          "Plan id of newly registered accounts");
+ABSL_FLAG(int, hash_threads, 2,
+          "Threads hashing passwords (argon2id, 19 MiB each)");
+ABSL_FLAG(int, store_threads, 8, "Threads calling Redis and PostgreSQL");
 
 namespace codingahead::account {
 namespace {
 
+int Fail(const char* what, const absl::Status& status) {
+  common::LogLine(common::LogLevel::kError, what)
+      .With("error", status.ToString());
+  return 1;
+}
+
 int Main() {
-  common::ServerConfig config =
-      common::ServerConfigFromFlags({"account", /*grpc_port=*/50052, /*metrics_port=*/9102});
-  auto postgres = common::ConnectPostgresFromFlags("account", EmbeddedMigrations());
-  if (!postgres.ok()) {
-    common::LogLine(common::LogLevel::kError, "postgres not usable")
-        .With("error", postgres.status().ToString());
-    return 1;
-  }
+  common::ServerConfig config = common::ServerConfigFromFlags(
+      {"account", /*grpc_port=*/50052, /*metrics_port=*/9102});
+  auto postgres =
+      common::ConnectPostgresFromFlags("account", EmbeddedMigrations());
+  if (!postgres.ok()) return Fail("postgres not usable", postgres.status());
   if (common::MigrateOnlyFromFlags()) return 0;
   auto redis = common::ConnectRedisFromFlags();
-  if (!redis.ok()) {
-    common::LogLine(common::LogLevel::kError, "redis not usable")
-        .With("error", redis.status().ToString());
-    return 1;
-  }
-  v1::AccountService::CallbackService service;
-  return common::RunUntilSignalled(config, std::make_shared<prometheus::Registry>(), {&service},
-                                   {"codingahead.account.v1.AccountService"});
+  if (!redis.ok()) return Fail("redis not usable", redis.status());
+  auto credentials = common::CallerCredentials::LoadFromFiles(
+      common::ServiceCredentialsFileFlag(),
+      common::OperatorCredentialsFileFlag());
+  if (!credentials.ok())
+    return Fail("credentials not usable", credentials.status());
+  auto plan_rows = LoadPlans(**postgres);
+  if (!plan_rows.ok()) return Fail("plans not loadable", plan_rows.status());
+  auto plans = PlanCatalog::Create(*std::move(plan_rows),
+                                   absl::GetFlag(FLAGS_guest_plan),
+                                   absl::GetFlag(FLAGS_registration_plan));
+  if (!plans.ok()) return Fail("plans not usable", plans.status());
+
+  AccountOptions options;
+  options.guest_session = {
+      absl::Seconds(absl::GetFlag(FLAGS_guest_session_idle_seconds)),
+      absl::Seconds(absl::GetFlag(FLAGS_guest_session_absolute_seconds))};
+  options.account_session = {
+      absl::Seconds(absl::GetFlag(FLAGS_session_idle_seconds)),
+      absl::Seconds(absl::GetFlag(FLAGS_session_absolute_seconds))};
+  options.address_window =
+      absl::Seconds(absl::GetFlag(FLAGS_guest_address_window_seconds));
+
+  SystemClock clock;
+  OsRandom random;
+  Argon2idHasher hasher(&random);
+  PostgresAccountStore accounts(postgres->get());
+  RedisSessionStore sessions(redis->get());
+  RedisAllowanceStore allowances(redis->get());
+  AccountLogic logic(
+      {&*plans, &accounts, &sessions, &allowances, &hasher, &clock, &random},
+      options);
+  common::ThreadPool store_pool(absl::GetFlag(FLAGS_store_threads));
+  common::ThreadPool hash_pool(absl::GetFlag(FLAGS_hash_threads));
+  AccountServiceImpl service(&logic, &*credentials, &store_pool, &hash_pool);
+  return common::RunUntilSignalled(
+      config, std::make_shared<prometheus::Registry>(), {&service},
+      {"codingahead.account.v1.AccountService"});
 }
 
 }  // namespace

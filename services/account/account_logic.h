@@ -1,0 +1,142 @@
+#ifndef CODINGAHEAD_SERVICES_ACCOUNT_ACCOUNT_LOGIC_H_
+#define CODINGAHEAD_SERVICES_ACCOUNT_ACCOUNT_LOGIC_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "account/v1/account.pb.h"
+#include "services/account/account_store.h"
+#include "services/account/allowance_store.h"
+#include "services/account/clock.h"
+#include "services/account/password_hasher.h"
+#include "services/account/plan.h"
+#include "services/account/random_source.h"
+#include "services/account/session_store.h"
+#include "services/account/token.h"
+
+// The rules of the account service (DESIGN.md §4): sessions, registration
+// and login, and code page view allowances. Every method blocks on the stores
+// (and Register/Login on hashing): the gRPC glue runs them on thread pools,
+// in stages for Register and Login so hashing has its own pool.
+namespace codingahead::account {
+
+struct AccountOptions {
+  SessionLifetime guest_session{absl::Hours(24), absl::Hours(24)};
+  SessionLifetime account_session{absl::Minutes(30), absl::Hours(12)};
+  // The guest address limit's sliding window.
+  absl::Duration address_window = absl::Hours(24);
+};
+
+// What the gRPC layer knows about the caller, read from the call's metadata.
+struct Caller {
+  // nullopt when there is no `authorization` metadata; otherwise the bearer
+  // token or why the header is malformed (common::BearerToken).
+  std::optional<absl::StatusOr<std::string>> bearer;
+  // common::ClientAddress: x-client-ip from trusted services only.
+  std::string client_address;
+};
+
+struct AccountDeps {
+  const PlanCatalog* plans = nullptr;
+  AccountStore* accounts = nullptr;
+  SessionStore* sessions = nullptr;
+  AllowanceStore* allowances = nullptr;
+  PasswordHasher* hasher = nullptr;
+  const Clock* clock = nullptr;
+  RandomSource* random = nullptr;
+};
+
+// A Register request validated and with the guest's unlocked codes read
+// (carry-over step 1), waiting for its password hash.
+struct RegisterDraft {
+  std::string email;
+  std::string display_name;
+  std::string request_id;
+  std::string client_address;
+  std::optional<SessionToken> guest;
+  std::vector<std::string> guest_unlocked;
+};
+
+// A Login request validated, with the account when the email is known.
+struct LoginAttempt {
+  std::string client_address;
+  std::optional<AccountRecord> account;
+};
+
+// The calendar-month period of `now` (UTC).
+struct MonthPeriod {
+  std::string name;  // "2024-01"
+  absl::Time start;
+  absl::Time end;
+};
+MonthPeriod MonthOf(absl::Time now);
+
+class AccountLogic {
+ public:
+  // Every dependency must outlive the logic.
+  AccountLogic(AccountDeps deps, AccountOptions options);
+
+  absl::StatusOr<v1::StartGuestSessionResponse> StartGuestSession(
+      const Caller& caller);
+
+  // Register in three stages: validate and read the guest's views (store
+  // pool), hash the password (hash pool), create and carry (store pool).
+  absl::StatusOr<RegisterDraft> PrepareRegister(
+      const v1::RegisterRequest& request, const Caller& caller);
+  absl::StatusOr<std::string> HashPassword(const std::string& password);
+  absl::StatusOr<v1::RegisterResponse> CompleteRegister(
+      const RegisterDraft& draft, const std::string& password_hash);
+  // The three stages in a row (tests, tools).
+  absl::StatusOr<v1::RegisterResponse> Register(
+      const v1::RegisterRequest& request, const Caller& caller);
+
+  // Login in three stages: validate and look up (store pool), verify (hash
+  // pool; an unknown email verifies against a dummy hash), audit and create
+  // the session (store pool).
+  absl::StatusOr<LoginAttempt> PrepareLogin(const v1::LoginRequest& request,
+                                            const Caller& caller);
+  bool VerifyPassword(const LoginAttempt& attempt, const std::string& password);
+  absl::StatusOr<v1::LoginResponse> CompleteLogin(const LoginAttempt& attempt,
+                                                  bool password_ok);
+  absl::StatusOr<v1::LoginResponse> Login(const v1::LoginRequest& request,
+                                          const Caller& caller);
+
+  absl::StatusOr<v1::LogoutResponse> Logout(const Caller& caller);
+  absl::StatusOr<v1::ValidateSessionResponse> ValidateSession(
+      const v1::ValidateSessionRequest& request, const Caller& caller);
+  absl::StatusOr<v1::GetQuotaResponse> GetQuota(const Caller& caller);
+  absl::StatusOr<v1::ConsumeViewResponse> ConsumeView(
+      const v1::ConsumeViewRequest& request, const Caller& caller);
+  // The caller must already be known to be an operator.
+  absl::StatusOr<v1::ChangePlanResponse> ChangePlan(
+      const v1::ChangePlanRequest& request);
+
+ private:
+  // The token of `explicit_token` when set, else of the bearer metadata.
+  absl::StatusOr<SessionToken> CallerToken(const std::string& explicit_token,
+                                           const Caller& caller) const;
+  const Plan* PlanOf(const SessionRecord& session) const;
+  ViewPeriodKey PeriodKeyFor(const SessionOwner& owner, absl::Time now) const;
+  v1::Principal PrincipalOf(const SessionRecord& session,
+                            const Plan& plan) const;
+  // The views Allowance. `address_remaining` caps a guest's remaining views.
+  v1::Allowance ViewsAllowance(const SessionRecord& session, const Plan& plan,
+                               int64_t used,
+                               std::optional<int64_t> address_remaining,
+                               absl::Time now) const;
+  v1::Session SessionProto(const std::string& token,
+                           const SessionRecord& session) const;
+  absl::StatusOr<SessionRecord> NewAccountSession(const AccountRecord& account,
+                                                  std::string* token);
+  int64_t GuestAddressLimit() const;
+
+  AccountDeps deps_;
+  AccountOptions options_;
+};
+
+}  // namespace codingahead::account
+
+#endif  // CODINGAHEAD_SERVICES_ACCOUNT_ACCOUNT_LOGIC_H_

@@ -1,0 +1,123 @@
+#ifndef CODINGAHEAD_SERVICES_ACCOUNT_SESSION_STORE_H_
+#define CODINGAHEAD_SERVICES_ACCOUNT_SESSION_STORE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/redis/redis_client.h"
+#include "common/redis/redis_script.h"
+#include "services/account/token.h"
+
+// Sessions in Redis: one HASH per session under the owner's hash tag
+// (docs/redis-keys.md). Every call blocks on Redis: run it on the store pool.
+namespace codingahead::account {
+
+struct SessionLifetime {
+  absl::Duration idle;      // sliding: renewed on each use
+  absl::Duration absolute;  // from creation, never extended
+};
+
+struct SessionRecord {
+  SessionOwner owner;
+  // The plan in force: for accounts the account's plan key when set (so a
+  // ChangePlan applies on the next call), else the plan at login.
+  std::string plan_id;
+  absl::Time created_at;
+  absl::Time expires_at;       // absolute
+  absl::Time idle_expires_at;  // sliding
+  std::string email;           // accounts only
+  std::string display_name;    // accounts only
+};
+
+// What a new session holds besides its times.
+struct NewSession {
+  std::string plan_id;
+  std::string email;
+  std::string display_name;
+};
+
+class SessionStore {
+ public:
+  virtual ~SessionStore() = default;
+  // Stores the session of `token` (its secret's hash only). For an account,
+  // also keeps the account's plan key alive for `lifetime.absolute` + margin
+  // (an existing plan key wins over `session.plan_id`: it is newer).
+  virtual absl::StatusOr<SessionRecord> Create(const SessionToken& token,
+                                               const NewSession& session,
+                                               const SessionLifetime& lifetime,
+                                               absl::Time now) = 0;
+  // The session, renewed (idle timeout), or nullopt when it is unknown or
+  // expired (an expired one is deleted).
+  virtual absl::StatusOr<std::optional<SessionRecord>> Validate(
+      const SessionToken& token, absl::Time now) = 0;
+  // Deletes the session; false when it did not exist or had expired.
+  virtual absl::StatusOr<bool> Delete(const SessionToken& token,
+                                      absl::Time now) = 0;
+  // Sets the plan every session of the account sees from its next call.
+  virtual absl::Status SetAccountPlan(int64_t account_id,
+                                      const std::string& plan_id,
+                                      absl::Duration ttl) = 0;
+};
+
+class RedisSessionStore final : public SessionStore {
+ public:
+  // `redis` must outlive the store. `plan_key_margin` is added to the
+  // absolute lifetime for the plan key's TTL.
+  explicit RedisSessionStore(common::RedisClient* redis,
+                             absl::Duration plan_key_margin = absl::Hours(1));
+
+  absl::StatusOr<SessionRecord> Create(const SessionToken& token,
+                                       const NewSession& session,
+                                       const SessionLifetime& lifetime,
+                                       absl::Time now) override;
+  absl::StatusOr<std::optional<SessionRecord>> Validate(
+      const SessionToken& token, absl::Time now) override;
+  absl::StatusOr<bool> Delete(const SessionToken& token,
+                              absl::Time now) override;
+  absl::Status SetAccountPlan(int64_t account_id, const std::string& plan_id,
+                              absl::Duration ttl) override;
+
+ private:
+  common::RedisClient* redis_;
+  absl::Duration plan_key_margin_;
+  common::RedisScript create_;
+  common::RedisScript validate_;
+  common::RedisScript delete_;
+};
+
+// --- Shared with the allowance scripts --------------------------------------
+
+// Lua helpers every owner script starts with: ms(n) formats an integer;
+// load_session(key, plan_key_or_nil, now) returns the renewed session as a
+// flat list (session_fields) or nil when missing/expired (and deletes it).
+extern const char kLuaSessionPrelude[];
+// How many reply elements load_session's list takes.
+inline constexpr size_t kSessionReplyFields = 8;
+
+// Decodes the session list at `elements[offset..]`.
+absl::StatusOr<SessionRecord> DecodeSession(
+    const SessionOwner& owner, const std::vector<common::RedisReply>& elements,
+    size_t offset);
+
+// Milliseconds since the epoch, as scripts take them.
+std::string UnixMillis(absl::Time t);
+
+// The keys a session check needs: the session, plus the account's plan key.
+std::vector<std::string> SessionKeys(const SessionToken& token);
+
+// A reply element as text / integer (InternalError when of another kind).
+absl::StatusOr<std::string> ElementString(
+    const std::vector<common::RedisReply>& elements, size_t i);
+absl::StatusOr<int64_t> ElementInteger(
+    const std::vector<common::RedisReply>& elements, size_t i);
+
+// The array of a script's reply; an error reply becomes its status.
+absl::StatusOr<std::vector<common::RedisReply>> ScriptArray(
+    const absl::StatusOr<common::RedisReply>& reply);
+
+}  // namespace codingahead::account
+
+#endif  // CODINGAHEAD_SERVICES_ACCOUNT_SESSION_STORE_H_
