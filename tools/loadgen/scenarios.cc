@@ -1,0 +1,255 @@
+// The built-in scenarios. To add one: write a Prepare function that does its
+// set-up over env's control channels and returns MakeUnaryWorkload<...>(...)
+// with a fill function, then registry.Add() it in DefaultScenarios().
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "account/v1/account.grpc.pb.h"
+#include "catalog/v1/catalog.grpc.pb.h"
+#include "common/metadata.h"
+#include "testing/v1/testing.grpc.pb.h"
+#include "tools/loadgen/scenario.h"
+
+namespace codingahead::loadgen {
+namespace {
+
+namespace account_v1 = ::codingahead::account::v1;
+namespace catalog_v1 = ::codingahead::catalog::v1;
+namespace testing_v1 = ::codingahead::testing::v1;
+
+constexpr char kPassword[] = "loadgen-password-0123456789-abcdef";
+// Documentation range (RFC 5737): the pro user's address.
+constexpr char kProClientIp[] = "198.51.100.20";
+
+absl::Status FromGrpc(const grpc::Status& status, absl::string_view what) {
+  if (status.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat(what, ": ", status.error_message());
+  if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        what, " answers UNIMPLEMENTED (account service not landed yet)"));
+  }
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      message);
+}
+
+void SetDeadline(grpc::ClientContext* context, absl::Duration timeout) {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+struct RegisteredUser {
+  int64_t account_id = 0;
+  std::string token;
+};
+
+absl::StatusOr<RegisteredUser> RegisterUser(
+    const Environment& env, const std::string& service_credential,
+    const std::string& email, const std::string& client_ip) {
+  auto stub = account_v1::AccountService::NewStub(env.account);
+  grpc::ClientContext context;
+  SetDeadline(&context, env.setup_timeout);
+  context.AddMetadata(common::kServiceCredentialHeader, service_credential);
+  context.AddMetadata(common::kClientIpHeader, client_ip);
+  account_v1::RegisterRequest request;
+  request.set_email(email);
+  request.set_password(kPassword);
+  request.set_display_name("Load Generator");
+  account_v1::RegisterResponse response;
+  absl::Status status =
+      FromGrpc(stub->Register(&context, request, &response), "Register");
+  if (!status.ok()) return status;
+  if (response.session().token().empty()) {
+    return absl::InternalError("Register returned no session token");
+  }
+  return RegisteredUser{response.principal().account_id(),
+                        response.session().token()};
+}
+
+// A unique mailbox per run, so repeated runs against one suite do not collide.
+std::string Email(absl::string_view kind, int n, absl::string_view run_id) {
+  return absl::StrCat("loadgen-", kind, "-", run_id, "-", n, "@example.com");
+}
+
+// Metadata a front end sends on behalf of a signed-in user.
+void AddFrontEndMetadata(grpc::ClientContext* context,
+                         const std::string& service_credential,
+                         const std::string& token,
+                         const std::string& client_ip) {
+  context->AddMetadata(common::kServiceCredentialHeader, service_credential);
+  context->AddMetadata(common::kClientIpHeader, client_ip);
+  context->AddMetadata(common::kAuthorizationHeader,
+                       absl::StrCat("Bearer ", token));
+}
+
+absl::StatusOr<std::unique_ptr<Workload>> PrepareBaseline(
+    const Environment& env) {
+  std::string payload(static_cast<size_t>(std::max(0, env.payload_bytes)), 'x');
+  using Async = testing_v1::BaselineService::StubInterface::async_interface;
+  return MakeUnaryWorkload<testing_v1::BaselineService,
+                           testing_v1::EmptyRequest, testing_v1::EmptyResponse>(
+      &Async::Empty, [payload](const CallPosition&, grpc::ClientContext*,
+                               testing_v1::EmptyRequest* request) {
+        if (!payload.empty()) request->set_payload(payload);
+      });
+}
+
+absl::StatusOr<std::unique_ptr<Workload>> PrepareGetCode(
+    const Environment& env) {
+  auto codes = env.codes();
+  if (!codes.ok()) return codes.status();
+  if (codes->empty())
+    return absl::FailedPreconditionError("no catalog codes to ask for");
+  auto shared =
+      std::make_shared<const std::vector<std::string>>(*std::move(codes));
+  using Async = catalog_v1::CatalogService::StubInterface::async_interface;
+  return MakeUnaryWorkload<catalog_v1::CatalogService,
+                           catalog_v1::GetCodeRequest,
+                           catalog_v1::GetCodeResponse>(
+      &Async::GetCode, [shared](const CallPosition& at, grpc::ClientContext*,
+                                catalog_v1::GetCodeRequest* request) {
+        request->set_code((*shared)[SpreadIndex(at, shared->size())]);
+      });
+}
+
+using PageAsync = catalog_v1::CatalogService::StubInterface::async_interface;
+
+// GetCodePage for `users` (each request one of them), across the codes.
+std::unique_ptr<Workload> PageWorkload(
+    std::shared_ptr<const std::vector<std::string>> codes,
+    std::shared_ptr<const std::vector<RegisteredUser>> users,
+    std::string credential, bool distinct_ips) {
+  auto next_ip = std::make_shared<std::atomic<uint64_t>>(0);
+  return MakeUnaryWorkload<catalog_v1::CatalogService,
+                           catalog_v1::GetCodePageRequest,
+                           catalog_v1::GetCodePageResponse>(
+      &PageAsync::GetCodePage,
+      [codes, users, credential, distinct_ips, next_ip](
+          const CallPosition& at, grpc::ClientContext* context,
+          catalog_v1::GetCodePageRequest* request) {
+        const RegisteredUser& user = (*users)[SpreadIndex(at, users->size())];
+        std::string ip = distinct_ips ? DistinctClientIp(next_ip->fetch_add(1))
+                                      : kProClientIp;
+        AddFrontEndMetadata(context, credential, user.token, ip);
+        // Codes walk at another stride than users, so pairs vary.
+        CallPosition code_at = at;
+        code_at.sequence = at.sequence * 7 + static_cast<uint64_t>(at.stream);
+        request->set_code((*codes)[SpreadIndex(code_at, codes->size())]);
+      });
+}
+
+absl::StatusOr<std::unique_ptr<Workload>> PreparePagePro(
+    const Environment& env) {
+  auto credential = env.service_credential();
+  if (!credential.ok()) return credential.status();
+  auto operator_credential = env.operator_credential();
+  if (!operator_credential.ok()) return operator_credential.status();
+  auto codes = env.codes();
+  if (!codes.ok()) return codes.status();
+  if (codes->empty())
+    return absl::FailedPreconditionError("no catalog codes to ask for");
+
+  std::string run_id = common::NewRandomId().substr(0, 12);
+  auto user =
+      RegisterUser(env, *credential, Email("pro", 0, run_id), kProClientIp);
+  if (!user.ok()) return user.status();
+
+  auto stub = account_v1::AccountService::NewStub(env.account);
+  grpc::ClientContext context;
+  SetDeadline(&context, env.setup_timeout);
+  context.AddMetadata(common::kServiceCredentialHeader, *operator_credential);
+  account_v1::ChangePlanRequest change;
+  change.set_account_id(user->account_id);
+  change.set_plan_id("pro");
+  change.set_reason("load generator: GetCodePage.pro scenario");
+  account_v1::ChangePlanResponse changed;
+  absl::Status status =
+      FromGrpc(stub->ChangePlan(&context, change, &changed), "ChangePlan");
+  if (!status.ok()) return status;
+
+  return PageWorkload(
+      std::make_shared<const std::vector<std::string>>(*std::move(codes)),
+      std::make_shared<const std::vector<RegisteredUser>>(
+          std::vector<RegisteredUser>{*user}),
+      *credential, /*distinct_ips=*/false);
+}
+
+absl::StatusOr<std::unique_ptr<Workload>> PreparePageFree(
+    const Environment& env) {
+  auto credential = env.service_credential();
+  if (!credential.ok()) return credential.status();
+  auto codes = env.codes();
+  if (!codes.ok()) return codes.status();
+  if (codes->empty())
+    return absl::FailedPreconditionError("no catalog codes to ask for");
+  int count = std::max(1, env.free_users);
+
+  // Registration hashes a password; a few at a time keeps set-up short
+  // without flooding the account service.
+  std::string run_id = common::NewRandomId().substr(0, 12);
+  std::vector<RegisteredUser> users(static_cast<size_t>(count));
+  absl::Mutex mu;
+  absl::Status first_error;
+  std::atomic<int> next{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < std::min(count, 4); ++w) {
+    workers.emplace_back([&] {
+      for (int i = next++; i < count; i = next++) {
+        auto user = RegisterUser(env, *credential, Email("free", i, run_id),
+                                 DistinctClientIp((uint64_t{1} << 23) + i));
+        absl::MutexLock lock(&mu);
+        if (!user.ok()) {
+          if (first_error.ok()) first_error = user.status();
+          next = count;
+          return;
+        }
+        users[static_cast<size_t>(i)] = *std::move(user);
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  if (!first_error.ok()) return first_error;
+
+  return PageWorkload(
+      std::make_shared<const std::vector<std::string>>(*std::move(codes)),
+      std::make_shared<const std::vector<RegisteredUser>>(std::move(users)),
+      *credential, /*distinct_ips=*/true);
+}
+
+}  // namespace
+
+ScenarioRegistry DefaultScenarios() {
+  ScenarioRegistry registry;
+  auto add = [&registry](ScenarioSpec spec) {
+    absl::Status status = registry.Add(std::move(spec));
+    if (!status.ok()) std::abort();  // a programming error in this table
+  };
+  add({kBaselineScenario,
+       "BaselineService.Empty: the gRPC stack alone (separate process)",
+       Target::kBaseline,
+       {"baseline"},
+       PrepareBaseline});
+  add({"GetCode",
+       "CatalogService.GetCode across the newest release's codes",
+       Target::kCatalog,
+       {"catalog"},
+       PrepareGetCode});
+  add({"GetCodePage.pro",
+       "CatalogService.GetCodePage, one pro (unmetered) user across many "
+       "codes: "
+       "catalog -> account ConsumeView -> Redis script",
+       Target::kCatalog,
+       {"catalog", "account", "redis"},
+       PreparePagePro});
+  add({"GetCodePage.free",
+       "CatalogService.GetCodePage, many free users, a distinct x-client-ip "
+       "per request; "
+       "exhausted allowances are counted as refusals",
+       Target::kCatalog,
+       {"catalog", "account", "redis"},
+       PreparePageFree});
+  return registry;
+}
+
+}  // namespace codingahead::loadgen
