@@ -27,6 +27,23 @@ prometheus::Histogram::BucketBoundaries DurationBuckets() {
           0.025,   0.05,   0.1,     0.25,   0.5,   1.0,    2.5,   10.0};
 }
 
+// Failures that say something is wrong with the server or its stores; the
+// others (bad input, no session, no allowance left…) are the caller's and are
+// as routine as successes.
+bool IsServerFailure(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::UNKNOWN:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::UNIMPLEMENTED:
+    case grpc::StatusCode::INTERNAL:
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DATA_LOSS:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool Sampled(double rate) {
   if (rate >= 1.0) return true;
   if (rate <= 0.0) return false;
@@ -61,9 +78,12 @@ class RpcObserver : public grpc::experimental::Interceptor {
       std::string method = info_->method();
       metrics_->Record(method, status.error_code(), seconds);
       bool failed = !status.ok();
-      if (failed || Sampled(sample_rate_)) {
+      bool server_failure = IsServerFailure(status.error_code());
+      // Server failures are always written; everything else is sampled, so
+      // a flood of refusals cannot turn into a flood of log lines.
+      if (server_failure || Sampled(sample_rate_)) {
         auto* context = info_->server_context();
-        LogLine line(failed ? LogLevel::kWarning : LogLevel::kInfo, "rpc");
+        LogLine line(server_failure ? LogLevel::kWarning : LogLevel::kInfo, "rpc");
         line.With("rpc", method)
             .With("code", CodeName(status.error_code()))
             .With("duration_ms", seconds * 1000.0);

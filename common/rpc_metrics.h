@@ -38,7 +38,8 @@ class RpcMetrics {
   absl::flat_hash_map<std::string, std::unique_ptr<PerMethod>> methods_ ABSL_GUARDED_BY(mu_);
 };
 
-// Records metrics and writes sampled access-log lines for every RPC, and
+// Records metrics and writes access-log lines for every RPC — server
+// failures always, everything else sampled — and
 // counts the calls in flight (long-lived health watches excepted) so a
 // shutdown can tell when draining is done.
 class RpcObserverFactory : public grpc::experimental::ServerInterceptorFactoryInterface {

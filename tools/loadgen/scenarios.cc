@@ -139,20 +139,13 @@ std::unique_ptr<Workload> PageWorkload(
       });
 }
 
-absl::StatusOr<std::unique_ptr<Workload>> PreparePagePro(
-    const Environment& env) {
-  auto credential = env.service_credential();
-  if (!credential.ok()) return credential.status();
+// A registered user moved to the pro (unmetered) plan by the operator.
+absl::StatusOr<RegisteredUser> ProUser(const Environment& env,
+                                       const std::string& credential) {
   auto operator_credential = env.operator_credential();
   if (!operator_credential.ok()) return operator_credential.status();
-  auto codes = env.codes();
-  if (!codes.ok()) return codes.status();
-  if (codes->empty())
-    return absl::FailedPreconditionError("no catalog codes to ask for");
-
   std::string run_id = common::NewRandomId().substr(0, 12);
-  auto user =
-      RegisterUser(env, *credential, Email("pro", 0, run_id), kProClientIp);
+  auto user = RegisterUser(env, credential, Email("pro", 0, run_id), kProClientIp);
   if (!user.ok()) return user.status();
 
   auto stub = account_v1::AccountService::NewStub(env.account);
@@ -162,17 +155,56 @@ absl::StatusOr<std::unique_ptr<Workload>> PreparePagePro(
   account_v1::ChangePlanRequest change;
   change.set_account_id(user->account_id);
   change.set_plan_id("pro");
-  change.set_reason("load generator: GetCodePage.pro scenario");
+  change.set_reason("load generator: pro scenarios");
   account_v1::ChangePlanResponse changed;
   absl::Status status =
       FromGrpc(stub->ChangePlan(&context, change, &changed), "ChangePlan");
   if (!status.ok()) return status;
+  return user;
+}
 
+absl::StatusOr<std::unique_ptr<Workload>> PreparePagePro(
+    const Environment& env) {
+  auto credential = env.service_credential();
+  if (!credential.ok()) return credential.status();
+  auto codes = env.codes();
+  if (!codes.ok()) return codes.status();
+  if (codes->empty())
+    return absl::FailedPreconditionError("no catalog codes to ask for");
+  auto user = ProUser(env, *credential);
+  if (!user.ok()) return user.status();
   return PageWorkload(
       std::make_shared<const std::vector<std::string>>(*std::move(codes)),
       std::make_shared<const std::vector<RegisteredUser>>(
           std::vector<RegisteredUser>{*user}),
       *credential, /*distinct_ips=*/false);
+}
+
+// The account's half of a page alone: what the catalog asks per page.
+absl::StatusOr<std::unique_ptr<Workload>> PrepareConsumeViewPro(
+    const Environment& env) {
+  auto credential = env.service_credential();
+  if (!credential.ok()) return credential.status();
+  auto codes = env.codes();
+  if (!codes.ok()) return codes.status();
+  if (codes->empty())
+    return absl::FailedPreconditionError("no catalog codes to ask for");
+  auto user = ProUser(env, *credential);
+  if (!user.ok()) return user.status();
+  auto shared =
+      std::make_shared<const std::vector<std::string>>(*std::move(codes));
+  using Async = account_v1::AccountService::StubInterface::async_interface;
+  return MakeUnaryWorkload<account_v1::AccountService,
+                           account_v1::ConsumeViewRequest,
+                           account_v1::ConsumeViewResponse>(
+      &Async::ConsumeView,
+      [shared, token = user->token, credential = *credential](
+          const CallPosition& at, grpc::ClientContext* context,
+          account_v1::ConsumeViewRequest* request) {
+        AddFrontEndMetadata(context, credential, token, kProClientIp);
+        request->set_code((*shared)[SpreadIndex(at, shared->size())]);
+        request->set_code_set("CODE_SET_HCPCS");
+      });
 }
 
 absl::StatusOr<std::unique_ptr<Workload>> PreparePageFree(
@@ -242,6 +274,12 @@ ScenarioRegistry DefaultScenarios() {
        Target::kCatalog,
        {"catalog", "account", "redis"},
        PreparePagePro});
+  add({"ConsumeView.pro",
+       "AccountService.ConsumeView called directly for one pro user: the "
+       "account's half of a page (session check in one Redis script)",
+       Target::kAccount,
+       {"account", "redis"},
+       PrepareConsumeViewPro});
   add({"GetCodePage.free",
        "CatalogService.GetCodePage, many free users, a distinct x-client-ip "
        "per request; "
