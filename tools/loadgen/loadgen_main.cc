@@ -204,9 +204,24 @@ int Main() {
 
   bool needs_catalog = false;
   bool needs_account = false;
+  bool needs_chain = false;
   for (const ScenarioSpec* spec : *selected) {
-    needs_catalog |= spec->target != Target::kBaseline;
+    needs_catalog |= spec->target == Target::kCatalog || spec->target == Target::kAccount;
     needs_account |= NeedsAccount(*spec);
+    needs_chain |= spec->target == Target::kChain;
+  }
+  // The chain2 reference: a second baseline forwarding to the first.
+  std::unique_ptr<ChildService> chain;
+  if (needs_chain) {
+    std::vector<std::string> flags = CommonServiceFlags(log_level, sample_rate);
+    flags.push_back(absl::StrCat("--forward_to=", (*baseline)->target()));
+    auto started = ChildService::Start("chain", absl::GetFlag(FLAGS_baseline_binary), work_dir,
+                                       flags, absl::Seconds(30));
+    if (!started.ok()) {
+      Progress(absl::StrCat("chain server: ", started.status().ToString()));
+      return 1;
+    }
+    chain = *std::move(started);
   }
 
   // Targets: the suite started here, or one already running.
@@ -216,6 +231,7 @@ int Main() {
   std::string credentials_dir = absl::GetFlag(FLAGS_credentials_dir);
   std::string snapshot_dir = absl::GetFlag(FLAGS_snapshot_dir);
   std::map<std::string, pid_t> pids = {{"baseline", (*baseline)->pid()}};
+  if (chain != nullptr) pids["chain"] = chain->pid();
   std::string account_unavailable;
   const bool spawn = absl::GetFlag(FLAGS_spawn_suite);
   if (spawn && needs_catalog) {
@@ -298,6 +314,7 @@ int Main() {
     auto it = channels.find(target);
     if (it != channels.end()) return &it->second;
     std::string address = target == Target::kBaseline  ? (*baseline)->target()
+                          : target == Target::kChain   ? chain->target()
                           : target == Target::kCatalog ? catalog_target
                                                        : account_target;
     return &(channels[target] =

@@ -46,7 +46,9 @@ class Workload {
 };
 
 // Which server a scenario's streams talk to.
-enum class Target { kBaseline, kCatalog, kAccount };
+// kChain: a second baseline process that forwards each call to the first
+// (two hops, no store): the reference for multi-hop scenarios.
+enum class Target { kBaseline, kCatalog, kAccount, kChain };
 
 // What Prepare may use. Set-up calls go over the control channels; the
 // measured calls go over the run's own channels (Workload::NewCall).

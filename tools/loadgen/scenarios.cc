@@ -274,6 +274,12 @@ ScenarioRegistry DefaultScenarios() {
        Target::kCatalog,
        {"catalog", "account", "redis"},
        PreparePagePro});
+  add({"chain2",
+       "BaselineService.Empty through a second baseline process that calls "
+       "the first with the services' outbound helper: two bare hops",
+       Target::kChain,
+       {"chain", "baseline"},
+       PrepareBaseline});
   add({"ConsumeView.pro",
        "AccountService.ConsumeView called directly for one pro user: the "
        "account's half of a page (session check in one Redis script)",
