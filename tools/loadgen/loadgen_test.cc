@@ -164,12 +164,15 @@ ScenarioSpec Spec(const std::string& name) {
 TEST(ScenarioRegistryTest, DefaultsHoldTheIssueScenarios) {
   ScenarioRegistry registry = DefaultScenarios();
   EXPECT_THAT(registry.Names(),
-              ElementsAre("baseline", "GetCode", "GetCodePage.pro",
-                          "GetCodePage.free"));
+              ElementsAre("baseline", "GetCode", "GetCodePage.pro", "chain2",
+                          "ConsumeView.pro", "GetCodePage.free"));
   EXPECT_EQ(registry.Find("GetCode")->target, Target::kCatalog);
   EXPECT_THAT(registry.Find("GetCodePage.free")->server_processes,
               ElementsAre("catalog", "account", "redis"));
-  EXPECT_EQ(registry.Find("chain2"), nullptr);
+  // The two-hop reference is charged both baseline processes.
+  EXPECT_EQ(registry.Find("chain2")->target, Target::kChain);
+  EXPECT_THAT(registry.Find("chain2")->server_processes, ElementsAre("chain", "baseline"));
+  EXPECT_EQ(registry.Find("ConsumeView.pro")->target, Target::kAccount);
 }
 
 TEST(ScenarioRegistryTest, SelectKeepsListOrderAndDropsDuplicates) {
