@@ -40,6 +40,17 @@ std::string Plural(int64_t n, absl::string_view singular,
   return absl::StrCat(n, " ", n == 1 ? singular : plural);
 }
 
+constexpr size_t kMaxTermsVersionBytes = 64;
+
+// "3 s", "2 min 5 s": a wait for a person, rounded up to whole seconds.
+std::string WaitText(absl::Duration wait) {
+  int64_t seconds = absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)));
+  if (seconds < 1) seconds = 1;
+  if (seconds < 60) return absl::StrCat(seconds, " s");
+  if (seconds % 60 == 0) return absl::StrCat(seconds / 60, " min");
+  return absl::StrCat(seconds / 60, " min ", seconds % 60, " s");
+}
+
 }  // namespace
 
 MonthPeriod MonthOf(absl::Time now) {
@@ -84,6 +95,7 @@ v1::Principal AccountLogic::PrincipalOf(const SessionRecord& session,
   principal.set_email(session.email);
   principal.set_display_name(session.display_name);
   *principal.mutable_plan() = plan.ToProto();
+  principal.set_accepted_terms_version(session.accepted_terms_version);
   return principal;
 }
 
@@ -131,12 +143,94 @@ absl::StatusOr<SessionRecord> AccountLogic::NewAccountSession(
   *token = NewSessionToken(SessionOwner::Account(account.id), *deps_.random,
                            &parsed);
   return deps_.sessions->Create(
-      parsed, {account.plan_id, account.email, account.display_name},
+      parsed,
+      {account.plan_id, account.email, account.display_name,
+       account.accepted_terms_version},
       options_.account_session, deps_.clock->Now());
 }
 
 int64_t AccountLogic::GuestAddressLimit() const {
   return deps_.plans->guest().views_per_period;
+}
+
+void AccountLogic::CheckPasswordStrength(absl::string_view password,
+                                         absl::string_view email,
+                                         absl::string_view display_name,
+                                         absl::string_view field,
+                                         common::BadRequestBuilder& bad) const {
+  // What an attacker knows about the account counts as dictionary words.
+  std::vector<std::string> inputs = {std::string(email),
+                                     std::string(display_name)};
+  size_t at = email.find('@');
+  if (at != absl::string_view::npos) {
+    inputs.emplace_back(email.substr(0, at));
+    inputs.emplace_back(email.substr(at + 1));
+  }
+  std::optional<std::string> why =
+      deps_.password_policy->WhyWeak(password, inputs);
+  if (why.has_value()) bad.Add(std::string(field), *std::move(why));
+}
+
+absl::Status AccountLogic::CheckThrottle(const std::string& email_tag,
+                                         const std::string& address_tag,
+                                         absl::Time now) {
+  absl::StatusOr<absl::Duration> email_wait =
+      deps_.throttle->BlockedFor(email_tag, now);
+  if (!email_wait.ok()) return email_wait.status();
+  absl::StatusOr<absl::Duration> address_wait =
+      deps_.throttle->BlockedFor(address_tag, now);
+  if (!address_wait.ok()) return address_wait.status();
+  const absl::Duration wait = std::max(*email_wait, *address_wait);
+  if (wait <= absl::ZeroDuration()) return absl::OkStatus();
+  std::vector<common::QuotaViolation> violations;
+  if (*email_wait > absl::ZeroDuration()) {
+    violations.push_back(
+        {"login:email",
+         absl::StrCat("more than ", options_.email_throttle.failures - 1,
+                      " failed logins for this email; blocked for ",
+                      WaitText(*email_wait))});
+  }
+  if (*address_wait > absl::ZeroDuration()) {
+    violations.push_back(
+        {absl::StrCat("login:", address_tag),
+         absl::StrCat("more than ", options_.address_throttle.failures - 1,
+                      " failed logins from this client address; blocked for ",
+                      WaitText(*address_wait))});
+  }
+  absl::Status status = common::ResourceExhaustedError(
+      absl::StrCat("too many failed logins: try again in ", WaitText(wait)),
+      violations);
+  status = common::WithErrorInfo(
+      std::move(status), "LOGIN_THROTTLED", kErrorDomain,
+      {{"retry_after_seconds", absl::StrCat(absl::ToInt64Seconds(
+                                   absl::Ceil(wait, absl::Seconds(1))))}});
+  return common::WithRetryDelay(std::move(status), wait);
+}
+
+absl::Status AccountLogic::RecordLoginFailure(const std::string& email_tag,
+                                              const std::string& address_tag,
+                                              absl::Time now) {
+  absl::StatusOr<absl::Duration> email =
+      deps_.throttle->RecordFailure(email_tag, options_.email_throttle, now);
+  if (!email.ok()) return email.status();
+  absl::StatusOr<absl::Duration> address = deps_.throttle->RecordFailure(
+      address_tag, options_.address_throttle, now);
+  return address.status();
+}
+
+absl::StatusOr<std::pair<SessionToken, SessionRecord>>
+AccountLogic::AccountSession(const Caller& caller, absl::string_view what) {
+  absl::StatusOr<SessionToken> token = CallerToken("", caller);
+  if (!token.ok()) return token.status();
+  absl::StatusOr<std::optional<SessionRecord>> session =
+      deps_.sessions->Validate(*token, deps_.clock->Now());
+  if (!session.ok()) return session.status();
+  if (!session->has_value()) return absl::UnauthenticatedError(kSessionGone);
+  if (token->owner.is_guest()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, " needs an account: register or log in first"));
+  }
+  return std::make_pair(*token, **std::move(session));
 }
 
 // --- Guests ------------------------------------------------------------------
@@ -162,9 +256,14 @@ absl::StatusOr<RegisterDraft> AccountLogic::PrepareRegister(
     const v1::RegisterRequest& request, const Caller& caller) {
   common::BadRequestBuilder bad;
   CheckEmail(request.email(), /*full_rules=*/true, bad);
-  CheckPassword(request.password(), /*full_rules=*/true, bad);
+  const bool password_sized =
+      CheckPassword(request.password(), /*full_rules=*/true, bad);
   std::string display_name = CheckDisplayName(request.display_name(), bad);
   CheckRequestId(request.request_id(), bad);
+  if (password_sized) {
+    CheckPasswordStrength(request.password(), NormalizeEmail(request.email()),
+                          display_name, "password", bad);
+  }
   if (!bad.empty()) return bad.Build("invalid Register request");
 
   RegisterDraft draft;
@@ -259,23 +358,46 @@ absl::StatusOr<LoginAttempt> AccountLogic::PrepareLogin(
   CheckEmail(request.email(), /*full_rules=*/false, bad);
   CheckPassword(request.password(), /*full_rules=*/false, bad);
   if (!bad.empty()) return bad.Build("invalid Login request");
+  const std::string email = NormalizeEmail(request.email());
+  LoginAttempt attempt;
+  attempt.client_address = caller.client_address;
+  attempt.email_tag = EmailThrottleTag(email);
+  attempt.address_tag = AddressOwnerTag(caller.client_address);
+  // Before any hashing: a throttled caller costs no CPU. Unknown emails are
+  // throttled like known ones, so the throttle tells nothing either.
+  absl::Status throttled =
+      CheckThrottle(attempt.email_tag, attempt.address_tag, deps_.clock->Now());
+  if (!throttled.ok()) return throttled;
   absl::StatusOr<std::optional<AccountRecord>> account =
-      deps_.accounts->FindByEmail(NormalizeEmail(request.email()));
+      deps_.accounts->FindByEmail(email);
   if (!account.ok()) return account.status();
-  return LoginAttempt{caller.client_address, *std::move(account)};
+  attempt.account = *std::move(account);
+  return attempt;
 }
 
-bool AccountLogic::VerifyPassword(const LoginAttempt& attempt,
-                                  const std::string& password) {
+PasswordCheck AccountLogic::VerifyPassword(const LoginAttempt& attempt,
+                                           const std::string& password) {
+  PasswordCheck check;
   // An unknown email pays for one hash too, so timing does not tell.
-  if (!attempt.account.has_value()) return deps_.hasher->VerifyDummy(password);
-  return deps_.hasher->Verify(attempt.account->password_hash, password);
+  if (!attempt.account.has_value()) {
+    deps_.hasher->VerifyDummy(password);
+    return check;
+  }
+  check.ok = deps_.hasher->Verify(attempt.account->password_hash, password);
+  if (check.ok && deps_.hasher->NeedsRehash(attempt.account->password_hash)) {
+    absl::StatusOr<std::string> rehashed = deps_.hasher->Hash(password);
+    if (rehashed.ok()) check.new_hash = *std::move(rehashed);
+  }
+  return check;
 }
 
 absl::StatusOr<v1::LoginResponse> AccountLogic::CompleteLogin(
-    const LoginAttempt& attempt, bool password_ok) {
+    const LoginAttempt& attempt, const PasswordCheck& check) {
   const absl::Time now = deps_.clock->Now();
-  if (!attempt.account.has_value() || !password_ok) {
+  if (!attempt.account.has_value() || !check.ok) {
+    absl::Status counted =
+        RecordLoginFailure(attempt.email_tag, attempt.address_tag, now);
+    if (!counted.ok()) return counted;
     absl::Status audited = deps_.accounts->Audit(
         {attempt.account ? attempt.account->id : 0,
          "login_failed",
@@ -286,9 +408,21 @@ absl::StatusOr<v1::LoginResponse> AccountLogic::CompleteLogin(
     return absl::UnauthenticatedError(kLoginFailed);
   }
   const AccountRecord& account = *attempt.account;
+  absl::Status cleared = deps_.throttle->Clear(attempt.email_tag);
+  if (!cleared.ok()) return cleared;
   absl::Status audited = deps_.accounts->Audit(
       {account.id, "login_ok", {{"client_ip", attempt.client_address}}}, now);
   if (!audited.ok()) return audited;
+  if (!check.new_hash.empty()) {
+    // The stored hash used older argon2 parameters: replace it. A failure
+    // only delays the upgrade to the next login.
+    absl::Status rehashed = deps_.accounts->UpdatePasswordHash(
+        account.id, check.new_hash, {account.id, "password_rehash", {}}, now);
+    if (!rehashed.ok()) {
+      common::LogLine(common::LogLevel::kWarning, "password rehash failed")
+          .With("error", rehashed.ToString());
+    }
+  }
   std::string token;
   absl::StatusOr<SessionRecord> session = NewAccountSession(account, &token);
   if (!session.ok()) return session.status();
@@ -307,8 +441,8 @@ absl::StatusOr<v1::LoginResponse> AccountLogic::Login(
     const v1::LoginRequest& request, const Caller& caller) {
   absl::StatusOr<LoginAttempt> attempt = PrepareLogin(request, caller);
   if (!attempt.ok()) return attempt.status();
-  bool ok = VerifyPassword(*attempt, request.password());
-  return CompleteLogin(*attempt, ok);
+  PasswordCheck check = VerifyPassword(*attempt, request.password());
+  return CompleteLogin(*attempt, check);
 }
 
 absl::StatusOr<v1::LogoutResponse> AccountLogic::Logout(const Caller& caller) {
@@ -319,6 +453,175 @@ absl::StatusOr<v1::LogoutResponse> AccountLogic::Logout(const Caller& caller) {
   if (!deleted.ok()) return deleted.status();
   if (!*deleted) return absl::UnauthenticatedError(kSessionGone);
   return v1::LogoutResponse();
+}
+
+absl::StatusOr<v1::LogoutAllResponse> AccountLogic::LogoutAll(
+    const Caller& caller) {
+  absl::StatusOr<SessionToken> token = CallerToken("", caller);
+  if (!token.ok()) return token.status();
+  v1::LogoutAllResponse response;
+  if (token->owner.is_guest()) {
+    // A guest identity has exactly one session.
+    absl::StatusOr<bool> deleted =
+        deps_.sessions->Delete(*token, deps_.clock->Now());
+    if (!deleted.ok()) return deleted.status();
+    if (!*deleted) return absl::UnauthenticatedError(kSessionGone);
+    response.set_sessions_ended(1);
+    return response;
+  }
+  absl::StatusOr<std::pair<SessionToken, SessionRecord>> session =
+      AccountSession(caller, "LogoutAll");
+  if (!session.ok()) return session.status();
+  const int64_t account_id = token->owner.account_id;
+  absl::StatusOr<int64_t> ended =
+      deps_.sessions->DeleteAccountSessions(account_id, "");
+  if (!ended.ok()) return ended.status();
+  absl::Status audited =
+      deps_.accounts->Audit({account_id,
+                             "logout_all",
+                             {{"sessions_ended", absl::StrCat(*ended)},
+                              {"client_ip", caller.client_address}}},
+                            deps_.clock->Now());
+  if (!audited.ok()) return audited;
+  response.set_sessions_ended(static_cast<int32_t>(*ended));
+  return response;
+}
+
+absl::StatusOr<PasswordChange> AccountLogic::PrepareChangePassword(
+    const v1::ChangePasswordRequest& request, const Caller& caller) {
+  common::BadRequestBuilder bad;
+  CheckPassword(request.current_password(), /*full_rules=*/false, bad,
+                "current_password");
+  const bool new_sized =
+      CheckPassword(request.new_password(),
+                    /*full_rules=*/true, bad, "new_password");
+  if (!bad.empty()) return bad.Build("invalid ChangePassword request");
+  absl::StatusOr<std::pair<SessionToken, SessionRecord>> session =
+      AccountSession(caller, "ChangePassword");
+  if (!session.ok()) return session.status();
+  PasswordChange change;
+  change.token = session->first;
+  change.client_address = caller.client_address;
+  absl::StatusOr<std::optional<AccountRecord>> account =
+      deps_.accounts->FindById(change.token.owner.account_id);
+  if (!account.ok()) return account.status();
+  if (!account->has_value()) return absl::UnauthenticatedError(kSessionGone);
+  change.account = **std::move(account);
+  change.email_tag = EmailThrottleTag(change.account.email);
+  // Guessing the current password through a stolen session is throttled
+  // like logging in.
+  absl::Status throttled =
+      CheckThrottle(change.email_tag, AddressOwnerTag(caller.client_address),
+                    deps_.clock->Now());
+  if (!throttled.ok()) return throttled;
+  if (new_sized) {
+    CheckPasswordStrength(request.new_password(), change.account.email,
+                          change.account.display_name, "new_password", bad);
+  }
+  if (request.new_password() == request.current_password()) {
+    bad.Add("new_password", "must differ from the current password");
+  }
+  if (!bad.empty()) return bad.Build("invalid ChangePassword request");
+  return change;
+}
+
+absl::StatusOr<PasswordCheck> AccountLogic::HashChangedPassword(
+    const PasswordChange& change, const v1::ChangePasswordRequest& request) {
+  PasswordCheck check;
+  check.ok = deps_.hasher->Verify(change.account.password_hash,
+                                  request.current_password());
+  if (!check.ok) return check;
+  absl::StatusOr<std::string> hash = deps_.hasher->Hash(request.new_password());
+  if (!hash.ok()) return hash.status();
+  check.new_hash = *std::move(hash);
+  return check;
+}
+
+absl::StatusOr<v1::ChangePasswordResponse> AccountLogic::CompleteChangePassword(
+    const PasswordChange& change, const PasswordCheck& check) {
+  const absl::Time now = deps_.clock->Now();
+  const std::string address_tag = AddressOwnerTag(change.client_address);
+  if (!check.ok) {
+    absl::Status counted =
+        RecordLoginFailure(change.email_tag, address_tag, now);
+    if (!counted.ok()) return counted;
+    absl::Status audited =
+        deps_.accounts->Audit({change.account.id,
+                               "password_change_failed",
+                               {{"reason", "wrong_current_password"},
+                                {"client_ip", change.client_address}}},
+                              now);
+    if (!audited.ok()) return audited;
+    return common::InvalidArgumentError(
+        "invalid ChangePassword request",
+        {{"current_password", "does not match the account's password"}});
+  }
+  absl::Status stored = deps_.accounts->UpdatePasswordHash(
+      change.account.id, check.new_hash,
+      {change.account.id,
+       "password_change",
+       {{"client_ip", change.client_address}}},
+      now);
+  if (!stored.ok()) return stored;
+  // Every other session could be the attacker's: end them (ASVS 7.4.3).
+  absl::StatusOr<int64_t> ended = deps_.sessions->DeleteAccountSessions(
+      change.account.id, change.token.secret_sha256);
+  if (!ended.ok()) return ended.status();
+  absl::Status cleared = deps_.throttle->Clear(change.email_tag);
+  if (!cleared.ok()) return cleared;
+  v1::ChangePasswordResponse response;
+  response.set_other_sessions_ended(static_cast<int32_t>(*ended));
+  return response;
+}
+
+absl::StatusOr<v1::ChangePasswordResponse> AccountLogic::ChangePassword(
+    const v1::ChangePasswordRequest& request, const Caller& caller) {
+  absl::StatusOr<PasswordChange> change =
+      PrepareChangePassword(request, caller);
+  if (!change.ok()) return change.status();
+  absl::StatusOr<PasswordCheck> check = HashChangedPassword(*change, request);
+  if (!check.ok()) return check.status();
+  return CompleteChangePassword(*change, *check);
+}
+
+absl::StatusOr<v1::AcceptTermsResponse> AccountLogic::AcceptTerms(
+    const v1::AcceptTermsRequest& request, const Caller& caller) {
+  common::BadRequestBuilder bad;
+  const std::string& version = request.terms_version();
+  if (version.empty()) {
+    bad.Add("terms_version",
+            absl::StrCat("required: the terms version shown to the user (now '",
+                         options_.terms_version, "')"));
+  } else if (version.size() > kMaxTermsVersionBytes) {
+    bad.Add("terms_version",
+            absl::StrCat("must be at most ", kMaxTermsVersionBytes, " bytes"));
+  } else if (!std::all_of(version.begin(), version.end(),
+                          [](char c) { return c > ' ' && c < 0x7f; })) {
+    bad.Add("terms_version", "must be printable ASCII without spaces");
+  }
+  if (!bad.empty()) return bad.Build("invalid AcceptTerms request");
+  absl::StatusOr<std::pair<SessionToken, SessionRecord>> session =
+      AccountSession(caller, "AcceptTerms");
+  if (!session.ok()) return session.status();
+  if (version != options_.terms_version) {
+    return common::FailedPreconditionError(
+        absl::StrCat("terms version '", version,
+                     "' is not the current CPT licence terms version '",
+                     options_.terms_version, "': show and accept those"),
+        "TERMS_VERSION", "terms_version",
+        absl::StrCat("the current version is '", options_.terms_version, "'"));
+  }
+  const int64_t account_id = session->first.owner.account_id;
+  absl::StatusOr<AccountRecord> account = deps_.accounts->AcceptTerms(
+      account_id, version, {{"client_ip", caller.client_address}},
+      deps_.clock->Now());
+  if (!account.ok()) return account.status();
+  absl::Status applied = deps_.sessions->SetAccountTerms(account_id, version);
+  if (!applied.ok()) return applied;
+  v1::AcceptTermsResponse response;
+  response.set_terms_version(version);
+  *response.mutable_accepted_at() = ToTimestamp(account->accepted_terms_at);
+  return response;
 }
 
 absl::StatusOr<v1::ValidateSessionResponse> AccountLogic::ValidateSession(
@@ -541,6 +844,7 @@ absl::StatusOr<v1::ChangePlanResponse> AccountLogic::ChangePlan(
   as_session.owner = SessionOwner::Account(account->id);
   as_session.email = account->email;
   as_session.display_name = account->display_name;
+  as_session.accepted_terms_version = account->accepted_terms_version;
   v1::ChangePlanResponse response;
   *response.mutable_principal() = PrincipalOf(as_session, *plan);
   return response;

@@ -8,10 +8,13 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "account/v1/account.pb.h"
+#include "common/status.h"
 #include "services/account/account_store.h"
 #include "services/account/allowance_store.h"
 #include "services/account/clock.h"
+#include "services/account/login_throttle.h"
 #include "services/account/password_hasher.h"
+#include "services/account/password_policy.h"
 #include "services/account/plan.h"
 #include "services/account/random_source.h"
 #include "services/account/session_store.h"
@@ -28,6 +31,13 @@ struct AccountOptions {
   SessionLifetime account_session{absl::Minutes(30), absl::Hours(12)};
   // The guest address limit's sliding window.
   absl::Duration address_window = absl::Hours(24);
+  // Failed logins per typed email (cleared by a successful login) and per
+  // client address (never cleared early: many people may share one).
+  ThrottleLimits email_throttle;
+  ThrottleLimits address_throttle{20, absl::Minutes(15), absl::Seconds(1),
+                                  absl::Minutes(15)};
+  // The CPT licence terms version AcceptTerms records.
+  std::string terms_version = "2026";
 };
 
 // What the gRPC layer knows about the caller, read from the call's metadata.
@@ -47,6 +57,8 @@ struct AccountDeps {
   PasswordHasher* hasher = nullptr;
   const Clock* clock = nullptr;
   RandomSource* random = nullptr;
+  LoginThrottle* throttle = nullptr;
+  const PasswordPolicy* password_policy = nullptr;
 };
 
 // A Register request validated and with the guest's unlocked codes read
@@ -64,6 +76,23 @@ struct RegisterDraft {
 struct LoginAttempt {
   std::string client_address;
   std::optional<AccountRecord> account;
+  std::string email_tag;  // throttle owners
+  std::string address_tag;
+};
+
+// What the hash pool found: whether the password matched and, when the
+// stored hash used other argon2 parameters, the password hashed anew.
+struct PasswordCheck {
+  bool ok = false;
+  std::string new_hash;  // empty: no rehash
+};
+
+// A ChangePassword request validated against a live account session.
+struct PasswordChange {
+  SessionToken token;
+  AccountRecord account;
+  std::string client_address;
+  std::string email_tag;
 };
 
 // The calendar-month period of `now` (UTC).
@@ -98,13 +127,32 @@ class AccountLogic {
   // the session (store pool).
   absl::StatusOr<LoginAttempt> PrepareLogin(const v1::LoginRequest& request,
                                             const Caller& caller);
-  bool VerifyPassword(const LoginAttempt& attempt, const std::string& password);
+  PasswordCheck VerifyPassword(const LoginAttempt& attempt,
+                               const std::string& password);
   absl::StatusOr<v1::LoginResponse> CompleteLogin(const LoginAttempt& attempt,
-                                                  bool password_ok);
+                                                  const PasswordCheck& check);
   absl::StatusOr<v1::LoginResponse> Login(const v1::LoginRequest& request,
                                           const Caller& caller);
 
   absl::StatusOr<v1::LogoutResponse> Logout(const Caller& caller);
+  absl::StatusOr<v1::LogoutAllResponse> LogoutAll(const Caller& caller);
+
+  // ChangePassword in three stages: validate, check the session, the
+  // throttle and the new password's strength (store pool); verify the
+  // current password and hash the new one (hash pool); store it, audit and
+  // end every other session (store pool).
+  absl::StatusOr<PasswordChange> PrepareChangePassword(
+      const v1::ChangePasswordRequest& request, const Caller& caller);
+  // `ok` says whether the current password matched; `new_hash` is then set.
+  absl::StatusOr<PasswordCheck> HashChangedPassword(
+      const PasswordChange& change, const v1::ChangePasswordRequest& request);
+  absl::StatusOr<v1::ChangePasswordResponse> CompleteChangePassword(
+      const PasswordChange& change, const PasswordCheck& check);
+  absl::StatusOr<v1::ChangePasswordResponse> ChangePassword(
+      const v1::ChangePasswordRequest& request, const Caller& caller);
+
+  absl::StatusOr<v1::AcceptTermsResponse> AcceptTerms(
+      const v1::AcceptTermsRequest& request, const Caller& caller);
   absl::StatusOr<v1::ValidateSessionResponse> ValidateSession(
       const v1::ValidateSessionRequest& request, const Caller& caller);
   absl::StatusOr<v1::GetQuotaResponse> GetQuota(const Caller& caller);
@@ -132,6 +180,22 @@ class AccountLogic {
   absl::StatusOr<SessionRecord> NewAccountSession(const AccountRecord& account,
                                                   std::string* token);
   int64_t GuestAddressLimit() const;
+  // Adds a "field" violation when `password` fails the strength policy.
+  void CheckPasswordStrength(absl::string_view password,
+                             absl::string_view email,
+                             absl::string_view display_name,
+                             absl::string_view field,
+                             common::BadRequestBuilder& bad) const;
+  // RESOURCE_EXHAUSTED when either throttle owner is blocked.
+  absl::Status CheckThrottle(const std::string& email_tag,
+                             const std::string& address_tag, absl::Time now);
+  absl::Status RecordLoginFailure(const std::string& email_tag,
+                                  const std::string& address_tag,
+                                  absl::Time now);
+  // A live account session of the caller (UNAUTHENTICATED otherwise;
+  // FAILED_PRECONDITION for a guest, naming `what` needs an account).
+  absl::StatusOr<std::pair<SessionToken, SessionRecord>> AccountSession(
+      const Caller& caller, absl::string_view what);
 
   AccountDeps deps_;
   AccountOptions options_;

@@ -105,27 +105,26 @@ grpc::ServerUnaryReactor* AccountServiceImpl::Login(
     grpc::CallbackServerContext* context, const v1::LoginRequest* request,
     v1::LoginResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  RunOn(store_pool_, reactor,
-        [this, reactor, request, response, caller = CallerOf(*context)] {
-          absl::StatusOr<LoginAttempt> attempt =
-              logic_->PrepareLogin(*request, caller);
-          if (!attempt.ok()) {
-            reactor->Finish(common::ToGrpcStatus(attempt.status()));
-            return;
-          }
-          auto shared = std::make_shared<LoginAttempt>(*std::move(attempt));
-          RunOn(hash_pool_, reactor,
-                [this, reactor, request, response, shared] {
-                  bool password_ok =
-                      logic_->VerifyPassword(*shared, request->password());
-                  RunOn(store_pool_, reactor,
-                        [this, reactor, response, shared, password_ok] {
-                          FinishWith<v1::LoginResponse>(
-                              reactor, response,
-                              logic_->CompleteLogin(*shared, password_ok));
-                        });
+  RunOn(
+      store_pool_, reactor,
+      [this, reactor, request, response, caller = CallerOf(*context)] {
+        absl::StatusOr<LoginAttempt> attempt =
+            logic_->PrepareLogin(*request, caller);
+        if (!attempt.ok()) {
+          reactor->Finish(common::ToGrpcStatus(attempt.status()));
+          return;
+        }
+        auto shared = std::make_shared<LoginAttempt>(*std::move(attempt));
+        RunOn(hash_pool_, reactor, [this, reactor, request, response, shared] {
+          PasswordCheck check =
+              logic_->VerifyPassword(*shared, request->password());
+          RunOn(store_pool_, reactor,
+                [this, reactor, response, shared, check = std::move(check)] {
+                  FinishWith<v1::LoginResponse>(
+                      reactor, response, logic_->CompleteLogin(*shared, check));
                 });
         });
+      });
   return reactor;
 }
 
@@ -135,6 +134,56 @@ grpc::ServerUnaryReactor* AccountServiceImpl::Logout(
   return OnStorePool(
       context, store_pool_, response,
       [this, caller = CallerOf(*context)] { return logic_->Logout(caller); });
+}
+
+grpc::ServerUnaryReactor* AccountServiceImpl::LogoutAll(
+    grpc::CallbackServerContext* context, const v1::LogoutAllRequest* request,
+    v1::LogoutAllResponse* response) {
+  return OnStorePool(context, store_pool_, response,
+                     [this, caller = CallerOf(*context)] {
+                       return logic_->LogoutAll(caller);
+                     });
+}
+
+grpc::ServerUnaryReactor* AccountServiceImpl::ChangePassword(
+    grpc::CallbackServerContext* context,
+    const v1::ChangePasswordRequest* request,
+    v1::ChangePasswordResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  RunOn(
+      store_pool_, reactor,
+      [this, reactor, request, response, caller = CallerOf(*context)] {
+        absl::StatusOr<PasswordChange> change =
+            logic_->PrepareChangePassword(*request, caller);
+        if (!change.ok()) {
+          reactor->Finish(common::ToGrpcStatus(change.status()));
+          return;
+        }
+        auto shared = std::make_shared<PasswordChange>(*std::move(change));
+        RunOn(hash_pool_, reactor, [this, reactor, request, response, shared] {
+          auto check = std::make_shared<absl::StatusOr<PasswordCheck>>(
+              logic_->HashChangedPassword(*shared, *request));
+          if (!check->ok()) {
+            reactor->Finish(common::ToGrpcStatus(check->status()));
+            return;
+          }
+          RunOn(store_pool_, reactor, [this, reactor, response, shared, check] {
+            FinishWith<v1::ChangePasswordResponse>(
+                reactor, response,
+                logic_->CompleteChangePassword(*shared, **check));
+          });
+        });
+      });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AccountServiceImpl::AcceptTerms(
+    grpc::CallbackServerContext* context, const v1::AcceptTermsRequest* request,
+    v1::AcceptTermsResponse* response) {
+  return OnStorePool(context, store_pool_, response,
+                     [this, request, caller = CallerOf(*context)] {
+                       return logic_->AcceptTerms(*request, caller);
+                     });
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::ValidateSession(

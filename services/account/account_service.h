@@ -33,6 +33,17 @@ class AccountServiceImpl final : public v1::AccountService::CallbackService {
   grpc::ServerUnaryReactor* Logout(grpc::CallbackServerContext* context,
                                    const v1::LogoutRequest* request,
                                    v1::LogoutResponse* response) override;
+  grpc::ServerUnaryReactor* LogoutAll(grpc::CallbackServerContext* context,
+                                      const v1::LogoutAllRequest* request,
+                                      v1::LogoutAllResponse* response) override;
+  grpc::ServerUnaryReactor* ChangePassword(
+      grpc::CallbackServerContext* context,
+      const v1::ChangePasswordRequest* request,
+      v1::ChangePasswordResponse* response) override;
+  grpc::ServerUnaryReactor* AcceptTerms(
+      grpc::CallbackServerContext* context,
+      const v1::AcceptTermsRequest* request,
+      v1::AcceptTermsResponse* response) override;
   grpc::ServerUnaryReactor* ValidateSession(
       grpc::CallbackServerContext* context,
       const v1::ValidateSessionRequest* request,

@@ -642,5 +642,112 @@ TEST_F(AccountServiceTest, WrongPasswordAndUnknownEmailLookTheSame) {
   EXPECT_NE(response.session().token(), token);
 }
 
+// --- Accounts and security (ASVS L2) over gRPC ---------------------------
+
+TEST_F(AccountServiceTest, WeakPasswordIsInvalidArgumentNamingWhy) {
+  v1::RegisterResponse response;
+  grpc::Status weak =
+      Register("weakpw@example.com", &response, "", "password1");
+  ASSERT_EQ(weak.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  auto bad = common::GetDetail<google::rpc::BadRequest>(weak);
+  ASSERT_TRUE(bad.has_value());
+  ASSERT_EQ(bad->field_violations_size(), 1);
+  EXPECT_EQ(bad->field_violations(0).field(), "password");
+  EXPECT_THAT(bad->field_violations(0).description(),
+              HasSubstr("commonly used"));
+  EXPECT_THAT(weak.error_message() + bad->DebugString(),
+              ::testing::Not(HasSubstr("password1")));
+}
+
+TEST_F(AccountServiceTest, LoginThrottleAnswersWithRetryInfoAndQuotaFailure) {
+  Account("slow@example.com");
+  v1::LoginResponse response;
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(
+        Login("slow@example.com", "not the password", &response).error_code(),
+        grpc::StatusCode::UNAUTHENTICATED);
+  }
+  grpc::Status blocked = Login("slow@example.com", kPassword, &response);
+  ASSERT_EQ(blocked.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  auto retry = common::GetDetail<google::rpc::RetryInfo>(blocked);
+  ASSERT_TRUE(retry.has_value());
+  EXPECT_EQ(retry->retry_delay().seconds(), 1);
+  auto quota = common::GetDetail<google::rpc::QuotaFailure>(blocked);
+  ASSERT_TRUE(quota.has_value());
+  EXPECT_EQ(quota->violations(0).subject(), "login:email");
+  env_->clock().Advance(absl::Seconds(1));
+  grpc::Status ok = Login("slow@example.com", kPassword, &response);
+  EXPECT_TRUE(ok.ok()) << ok.error_message();
+}
+
+TEST_F(AccountServiceTest, ChangePasswordLogoutAllAndAcceptTerms) {
+  v1::RegisterResponse registered;
+  ASSERT_TRUE(Register("flow@example.com", &registered).ok());
+  const std::string mine = registered.session().token();
+  v1::LoginResponse other;
+  ASSERT_TRUE(Login("flow@example.com", kPassword, &other).ok());
+
+  {
+    grpc::ClientContext context;
+    Prepare(&context, {.token = mine});
+    v1::AcceptTermsRequest request;
+    request.set_terms_version("1999");
+    v1::AcceptTermsResponse response;
+    grpc::Status old = stub_->AcceptTerms(&context, request, &response);
+    EXPECT_EQ(old.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_THAT(old.error_message(), HasSubstr("2026"));
+  }
+  {
+    grpc::ClientContext context;
+    Prepare(&context, {.token = mine});
+    v1::AcceptTermsRequest request;
+    request.set_terms_version("2026");
+    v1::AcceptTermsResponse response;
+    grpc::Status accepted = stub_->AcceptTerms(&context, request, &response);
+    ASSERT_TRUE(accepted.ok()) << accepted.error_message();
+    EXPECT_EQ(response.terms_version(), "2026");
+  }
+  v1::ValidateSessionResponse validated;
+  ASSERT_TRUE(Validate(other.session().token(), &validated).ok());
+  EXPECT_EQ(validated.principal().accepted_terms_version(), "2026");
+
+  {
+    grpc::ClientContext context;
+    Prepare(&context, {.token = mine});
+    v1::ChangePasswordRequest request;
+    request.set_current_password(kPassword);
+    request.set_new_password("violet lantern orbit mosaic 77");
+    v1::ChangePasswordResponse response;
+    grpc::Status changed = stub_->ChangePassword(&context, request, &response);
+    ASSERT_TRUE(changed.ok()) << changed.error_message();
+    EXPECT_EQ(response.other_sessions_ended(), 1);
+  }
+  EXPECT_EQ(Validate(other.session().token(), &validated).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  ASSERT_TRUE(Validate(mine, &validated).ok());
+  ASSERT_TRUE(
+      Login("flow@example.com", "violet lantern orbit mosaic 77", &other).ok());
+
+  {
+    grpc::ClientContext context;
+    Prepare(&context, {.token = mine});
+    v1::LogoutAllResponse response;
+    grpc::Status all = stub_->LogoutAll(&context, {}, &response);
+    ASSERT_TRUE(all.ok()) << all.error_message();
+    EXPECT_EQ(response.sessions_ended(), 2);
+  }
+  EXPECT_EQ(Validate(mine, &validated).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Validate(other.session().token(), &validated).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  {
+    grpc::ClientContext context;
+    Prepare(&context, {.token = mine});
+    v1::LogoutResponse response;
+    EXPECT_EQ(stub_->Logout(&context, {}, &response).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+}
+
 }  // namespace
 }  // namespace codingahead::account

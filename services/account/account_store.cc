@@ -10,7 +10,9 @@ namespace {
 constexpr char kAccountColumns[] =
     "id, email, display_name, password_hash, plan_id, "
     "(extract(epoch from created_at) * 1000000)::bigint, "
-    "(extract(epoch from updated_at) * 1000000)::bigint";
+    "(extract(epoch from updated_at) * 1000000)::bigint, "
+    "accepted_terms_version, "
+    "(extract(epoch from accepted_terms_at) * 1000000)::bigint";
 
 std::string Timestamp(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%E6S+00", t, absl::UTCTimeZone());
@@ -25,6 +27,10 @@ AccountRecord RecordFromRow(const pqxx::row& row) {
   record.plan_id = row[4].as<std::string>();
   record.created_at = absl::FromUnixMicros(row[5].as<int64_t>());
   record.updated_at = absl::FromUnixMicros(row[6].as<int64_t>());
+  if (!row[7].is_null()) {
+    record.accepted_terms_version = row[7].as<std::string>();
+    record.accepted_terms_at = absl::FromUnixMicros(row[8].as<int64_t>());
+  }
   return record;
 }
 
@@ -134,6 +140,45 @@ absl::Status PostgresAccountStore::Audit(const AuditEvent& event,
   return pool_->WithTransaction([&](pqxx::work& txn) -> absl::Status {
     InsertAudit(txn, event, now);
     return absl::OkStatus();
+  });
+}
+
+absl::Status PostgresAccountStore::UpdatePasswordHash(
+    int64_t id, const std::string& password_hash, const AuditEvent& audit,
+    absl::Time now) {
+  return pool_->WithTransaction([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result rows = txn.exec_params(
+        "UPDATE accounts SET password_hash = $2, updated_at = $3::timestamptz "
+        "WHERE id = $1 RETURNING id",
+        id, password_hash, Timestamp(now));
+    if (rows.empty())
+      return absl::NotFoundError(absl::StrCat("no account with id ", id));
+    AuditEvent event = audit;
+    event.account_id = id;
+    InsertAudit(txn, event, now);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<AccountRecord> PostgresAccountStore::AcceptTerms(
+    int64_t id, const std::string& terms_version,
+    const std::vector<std::pair<std::string, std::string>>& audit_details,
+    absl::Time now) {
+  return pool_->WithTransaction([&](pqxx::work& txn)
+                                    -> absl::StatusOr<AccountRecord> {
+    pqxx::result rows = txn.exec_params(
+        absl::StrCat("UPDATE accounts SET accepted_terms_version = $2, "
+                     "accepted_terms_at = $3::timestamptz, "
+                     "updated_at = $3::timestamptz WHERE id = $1 RETURNING ",
+                     kAccountColumns),
+        id, terms_version, Timestamp(now));
+    if (rows.empty())
+      return absl::NotFoundError(absl::StrCat("no account with id ", id));
+    std::vector<std::pair<std::string, std::string>> details = {
+        {"terms_version", terms_version}};
+    details.insert(details.end(), audit_details.begin(), audit_details.end());
+    InsertAudit(txn, AuditEvent{id, "terms_accepted", details}, now);
+    return RecordFromRow(rows[0]);
   });
 }
 

@@ -24,6 +24,9 @@ struct AccountRecord {
   std::string plan_id;
   absl::Time created_at;
   absl::Time updated_at;
+  // The CPT licence terms accepted ("" and InfinitePast when none).
+  std::string accepted_terms_version;
+  absl::Time accepted_terms_at = absl::InfinitePast();
 };
 
 struct NewAccount {
@@ -60,6 +63,19 @@ class AccountStore {
                                                    const std::string& reason,
                                                    absl::Time now) = 0;
   virtual absl::Status Audit(const AuditEvent& event, absl::Time now) = 0;
+  // Replaces the password hash and records `audit` (its account id set) in
+  // one transaction. NotFound when there is no such account.
+  virtual absl::Status UpdatePasswordHash(int64_t id,
+                                          const std::string& password_hash,
+                                          const AuditEvent& audit,
+                                          absl::Time now) = 0;
+  // Stores the accepted terms version (at `now`) and records
+  // "terms_accepted" in one transaction. NotFound when there is no such
+  // account.
+  virtual absl::StatusOr<AccountRecord> AcceptTerms(
+      int64_t id, const std::string& terms_version,
+      const std::vector<std::pair<std::string, std::string>>& audit_details,
+      absl::Time now) = 0;
 };
 
 class PostgresAccountStore final : public AccountStore {
@@ -78,6 +94,13 @@ class PostgresAccountStore final : public AccountStore {
                                            const std::string& reason,
                                            absl::Time now) override;
   absl::Status Audit(const AuditEvent& event, absl::Time now) override;
+  absl::Status UpdatePasswordHash(int64_t id, const std::string& password_hash,
+                                  const AuditEvent& audit,
+                                  absl::Time now) override;
+  absl::StatusOr<AccountRecord> AcceptTerms(
+      int64_t id, const std::string& terms_version,
+      const std::vector<std::pair<std::string, std::string>>& audit_details,
+      absl::Time now) override;
 
  private:
   common::PostgresPool* pool_;

@@ -10,6 +10,8 @@
 
 namespace codingahead::account {
 
+const char kCommonPasswordsFile[] = "/usr/share/john/password.lst";
+
 testing::PostgresServer& SharedPostgres() {
   // Destroyed (server stopped, folder removed) when the binary exits.
   static std::unique_ptr<testing::PostgresServer> server = [] {
@@ -67,10 +69,15 @@ absl::StatusOr<std::unique_ptr<AccountTestEnv>> AccountTestEnv::Create(
   env->accounts_ = std::make_unique<PostgresAccountStore>(env->postgres_.get());
   env->sessions_ = std::make_unique<RedisSessionStore>(env->redis_.get());
   env->allowances_ = std::make_unique<RedisAllowanceStore>(env->redis_.get());
+  env->throttle_ = std::make_unique<RedisLoginThrottle>(env->redis_.get());
+  auto policy = PasswordPolicy::LoadFromFile(kCommonPasswordsFile);
+  if (!policy.ok()) return policy.status();
+  env->password_policy_ = std::make_unique<PasswordPolicy>(*std::move(policy));
   env->logic_ = std::make_unique<AccountLogic>(
       AccountDeps{env->plans_.get(), env->accounts_.get(), env->sessions_.get(),
                   env->allowances_.get(), env->hasher_.get(), &env->clock_,
-                  &env->random_},
+                  &env->random_, env->throttle_.get(),
+                  env->password_policy_.get()},
       options);
   return env;
 }

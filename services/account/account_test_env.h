@@ -17,6 +17,9 @@
 // Redis server per environment, and a FakeClock.
 namespace codingahead::account {
 
+// john-data's list, which scripts/install-deps.sh installs.
+extern const char kCommonPasswordsFile[];
+
 // The binary's PostgreSQL server, started on first use.
 testing::PostgresServer& SharedPostgres();
 
@@ -25,6 +28,7 @@ absl::Time TestEpoch();
 
 class AccountTestEnv {
  public:
+  // The password policy reads the real list (john-data's password.lst).
   static absl::StatusOr<std::unique_ptr<AccountTestEnv>> Create(
       AccountOptions options = {}, absl::Time start = TestEpoch());
   ~AccountTestEnv();
@@ -38,6 +42,8 @@ class AccountTestEnv {
   AccountStore& accounts() { return *accounts_; }
   SessionStore& sessions() { return *sessions_; }
   AllowanceStore& allowances() { return *allowances_; }
+  LoginThrottle& throttle() { return *throttle_; }
+  const PasswordPolicy& password_policy() const { return *password_policy_; }
 
  private:
   explicit AccountTestEnv(absl::Time start) : clock_(start) {}
@@ -52,6 +58,8 @@ class AccountTestEnv {
   std::unique_ptr<AccountStore> accounts_;
   std::unique_ptr<SessionStore> sessions_;
   std::unique_ptr<AllowanceStore> allowances_;
+  std::unique_ptr<LoginThrottle> throttle_;
+  std::unique_ptr<PasswordPolicy> password_policy_;
   std::unique_ptr<AccountLogic> logic_;
 };
 

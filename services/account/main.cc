@@ -13,6 +13,8 @@
 #include "services/account/account_service.h"
 #include "services/account/account_store.h"
 #include "services/account/allowance_store.h"
+#include "services/account/login_throttle.h"
+#include "services/account/password_policy.h"
 #include "services/account/session_store.h"
 
 ABSL_FLAG(int64_t, guest_session_idle_seconds, 24 * 3600,
@@ -31,6 +33,21 @@ ABSL_FLAG(std::string, registration_plan, "free",
 ABSL_FLAG(int, hash_threads, 2,
           "Threads hashing passwords (argon2id, 19 MiB each)");
 ABSL_FLAG(int, store_threads, 8, "Threads calling Redis and PostgreSQL");
+ABSL_FLAG(std::string, common_passwords_file, "/usr/share/john/password.lst",
+          "Passwords refused as too common: one a line, '#!comment' lines "
+          "skipped (Debian package john-data); the service refuses to start "
+          "without it");
+ABSL_FLAG(std::string, cpt_terms_version, "2026",
+          "The CPT licence terms version AcceptTerms records");
+ABSL_FLAG(int64_t, login_throttle_failures, 5,
+          "Failed logins per email before each further one blocks it");
+ABSL_FLAG(int64_t, login_throttle_address_failures, 20,
+          "Failed logins per client address before each further one blocks "
+          "it");
+ABSL_FLAG(int64_t, login_throttle_window_seconds, 15 * 60,
+          "Failed logins are forgotten after this long without one");
+ABSL_FLAG(int64_t, login_throttle_max_delay_seconds, 15 * 60,
+          "Longest block (1 s after the threshold, doubling per failure)");
 
 namespace codingahead::account {
 namespace {
@@ -62,6 +79,12 @@ int Main() {
                                    absl::GetFlag(FLAGS_registration_plan));
   if (!plans.ok()) return Fail("plans not usable", plans.status());
 
+  auto password_policy =
+      PasswordPolicy::LoadFromFile(absl::GetFlag(FLAGS_common_passwords_file));
+  if (!password_policy.ok()) {
+    return Fail("common password list not usable", password_policy.status());
+  }
+
   AccountOptions options;
   options.guest_session = {
       absl::Seconds(absl::GetFlag(FLAGS_guest_session_idle_seconds)),
@@ -71,6 +94,16 @@ int Main() {
       absl::Seconds(absl::GetFlag(FLAGS_session_absolute_seconds))};
   options.address_window =
       absl::Seconds(absl::GetFlag(FLAGS_guest_address_window_seconds));
+  const absl::Duration throttle_window =
+      absl::Seconds(absl::GetFlag(FLAGS_login_throttle_window_seconds));
+  const absl::Duration throttle_max =
+      absl::Seconds(absl::GetFlag(FLAGS_login_throttle_max_delay_seconds));
+  options.email_throttle = {absl::GetFlag(FLAGS_login_throttle_failures),
+                            throttle_window, absl::Seconds(1), throttle_max};
+  options.address_throttle = {
+      absl::GetFlag(FLAGS_login_throttle_address_failures), throttle_window,
+      absl::Seconds(1), throttle_max};
+  options.terms_version = absl::GetFlag(FLAGS_cpt_terms_version);
 
   SystemClock clock;
   OsRandom random;
@@ -78,9 +111,10 @@ int Main() {
   PostgresAccountStore accounts(postgres->get());
   RedisSessionStore sessions(redis->get());
   RedisAllowanceStore allowances(redis->get());
-  AccountLogic logic(
-      {&*plans, &accounts, &sessions, &allowances, &hasher, &clock, &random},
-      options);
+  RedisLoginThrottle throttle(redis->get());
+  AccountLogic logic({&*plans, &accounts, &sessions, &allowances, &hasher,
+                      &clock, &random, &throttle, &*password_policy},
+                     options);
   common::ThreadPool store_pool(absl::GetFlag(FLAGS_store_threads));
   common::ThreadPool hash_pool(absl::GetFlag(FLAGS_hash_threads));
   AccountServiceImpl service(&logic, &*credentials, &store_pool, &hash_pool);

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace codingahead::account {
@@ -45,6 +46,15 @@ bool Argon2idHasher::Verify(absl::string_view encoded,
 bool Argon2idHasher::VerifyDummy(absl::string_view password) {
   Verify(dummy_, password);
   return false;
+}
+
+bool Argon2idHasher::NeedsRehash(absl::string_view encoded) const {
+  // "$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>"
+  const std::string prefix =
+      absl::StrCat("$argon2id$v=", static_cast<int>(ARGON2_VERSION_NUMBER),
+                   "$m=", params_.memory_kib, ",t=", params_.iterations,
+                   ",p=", params_.parallelism, "$");
+  return !absl::StartsWith(encoded, prefix);
 }
 
 }  // namespace codingahead::account

@@ -24,6 +24,9 @@ class PasswordHasher {
   // Does the work of one Verify against a hash no password matches, so an
   // unknown email costs as much time as a wrong password. Returns false.
   virtual bool VerifyDummy(absl::string_view password) = 0;
+  // True when `encoded` was made with other parameters than the configured
+  // ones (or does not parse): rehash the password at the next login.
+  virtual bool NeedsRehash(absl::string_view encoded) const = 0;
 };
 
 struct Argon2Params {
@@ -44,6 +47,7 @@ class Argon2idHasher final : public PasswordHasher {
   absl::StatusOr<std::string> Hash(absl::string_view password) override;
   bool Verify(absl::string_view encoded, absl::string_view password) override;
   bool VerifyDummy(absl::string_view password) override;
+  bool NeedsRehash(absl::string_view encoded) const override;
 
  private:
   RandomSource* random_;

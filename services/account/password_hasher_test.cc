@@ -45,5 +45,18 @@ TEST(PasswordHasherTest, GarbageAndDummyNeverVerify) {
   EXPECT_FALSE(hasher.VerifyDummy("anything at all"));
 }
 
+TEST(PasswordHasherTest, NeedsRehashWhenParametersDiffer) {
+  OsRandom random;
+  Argon2idHasher cheap(&random, {.memory_kib = 1024, .iterations = 1});
+  Argon2idHasher current(&random);
+  EXPECT_TRUE(current.NeedsRehash(*cheap.Hash("pass word 1")));
+  EXPECT_FALSE(current.NeedsRehash(*current.Hash("pass word 1")));
+  EXPECT_FALSE(cheap.NeedsRehash(*cheap.Hash("pass word 1")));
+  EXPECT_TRUE(current.NeedsRehash("garbage"));
+  // Same numbers as a prefix of others (m=19456 vs m=194560) do not match.
+  EXPECT_TRUE(current.NeedsRehash("$argon2id$v=19$m=194560,t=2,p=1$x$y"));
+  EXPECT_TRUE(current.NeedsRehash("$argon2i$v=19$m=19456,t=2,p=1$x$y"));
+}
+
 }  // namespace
 }  // namespace codingahead::account

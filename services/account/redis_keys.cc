@@ -30,4 +30,12 @@ std::string CarryKey(absl::string_view account_tag,
   return absl::StrCat("ca:carry:{", account_tag, "}:", guest_tag);
 }
 
+std::string SessionIndexKey(absl::string_view account_tag) {
+  return absl::StrCat("ca:sessidx:{", account_tag, "}");
+}
+
+std::string LoginThrottleKey(absl::string_view owner_tag) {
+  return absl::StrCat("ca:throttle:{", owner_tag, "}:login");
+}
+
 }  // namespace codingahead::account

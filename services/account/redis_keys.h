@@ -30,6 +30,14 @@ std::string AddressKey(absl::string_view address_tag);
 std::string CarryKey(absl::string_view account_tag,
                      absl::string_view guest_tag);
 
+// SET of the secret digests of an account's sessions (LogoutAll,
+// ChangePassword); TTL = account session lifetime, extended by each new
+// session. Members of sessions that expired are pruned by the scripts.
+std::string SessionIndexKey(absl::string_view account_tag);
+// HASH of failed logins of an owner ("email:<sha256 hex>" or
+// "ip:<address>"): count, last_ms, until_ms; TTL = block + window.
+std::string LoginThrottleKey(absl::string_view owner_tag);
+
 // The period name of a guest identity's one allowance.
 inline constexpr char kGuestLifetimePeriod[] = "life";
 

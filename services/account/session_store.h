@@ -30,6 +30,8 @@ struct SessionRecord {
   absl::Time idle_expires_at;  // sliding
   std::string email;           // accounts only
   std::string display_name;    // accounts only
+  // The CPT licence terms version the account accepted ("" if none).
+  std::string accepted_terms_version;
 };
 
 // What a new session holds besides its times.
@@ -37,6 +39,7 @@ struct NewSession {
   std::string plan_id;
   std::string email;
   std::string display_name;
+  std::string accepted_terms_version;
 };
 
 class SessionStore {
@@ -60,6 +63,14 @@ class SessionStore {
   virtual absl::Status SetAccountPlan(int64_t account_id,
                                       const std::string& plan_id,
                                       absl::Duration ttl) = 0;
+  // Ends every live session of the account except the one whose secret
+  // digest is `keep_secret_sha256` (empty: ends them all). Returns how many
+  // live sessions ended.
+  virtual absl::StatusOr<int64_t> DeleteAccountSessions(
+      int64_t account_id, const std::string& keep_secret_sha256) = 0;
+  // Records the accepted terms version in every live session of the account.
+  virtual absl::Status SetAccountTerms(int64_t account_id,
+                                       const std::string& terms_version) = 0;
 };
 
 class RedisSessionStore final : public SessionStore {
@@ -79,6 +90,10 @@ class RedisSessionStore final : public SessionStore {
                               absl::Time now) override;
   absl::Status SetAccountPlan(int64_t account_id, const std::string& plan_id,
                               absl::Duration ttl) override;
+  absl::StatusOr<int64_t> DeleteAccountSessions(
+      int64_t account_id, const std::string& keep_secret_sha256) override;
+  absl::Status SetAccountTerms(int64_t account_id,
+                               const std::string& terms_version) override;
 
  private:
   common::RedisClient* redis_;
@@ -86,6 +101,8 @@ class RedisSessionStore final : public SessionStore {
   common::RedisScript create_;
   common::RedisScript validate_;
   common::RedisScript delete_;
+  common::RedisScript delete_all_;
+  common::RedisScript set_terms_;
 };
 
 // --- Shared with the allowance scripts --------------------------------------
@@ -95,7 +112,7 @@ class RedisSessionStore final : public SessionStore {
 // flat list (session_fields) or nil when missing/expired (and deletes it).
 extern const char kLuaSessionPrelude[];
 // How many reply elements load_session's list takes.
-inline constexpr size_t kSessionReplyFields = 8;
+inline constexpr size_t kSessionReplyFields = 9;
 
 // Decodes the session list at `elements[offset..]`.
 absl::StatusOr<SessionRecord> DecodeSession(

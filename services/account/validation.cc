@@ -124,25 +124,28 @@ void CheckEmail(absl::string_view email, bool full_rules,
   }
 }
 
-void CheckPassword(absl::string_view password, bool full_rules,
-                   common::BadRequestBuilder& bad) {
+bool CheckPassword(absl::string_view password, bool full_rules,
+                   common::BadRequestBuilder& bad, absl::string_view field) {
+  const std::string name(field);
   if (password.empty()) {
-    bad.Add("password", "required");
-    return;
+    bad.Add(name, "required");
+    return false;
   }
   if (password.size() > kMaxPasswordBytes) {
-    bad.Add("password",
+    bad.Add(name,
             absl::StrCat("must be at most ", kMaxPasswordBytes, " bytes"));
-    return;
+    return false;
   }
   if (!IsValidUtf8(password)) {
-    bad.Add("password", "must be valid UTF-8");
-    return;
+    bad.Add(name, "must be valid UTF-8");
+    return false;
   }
   if (full_rules && Utf8Length(password) < kMinPasswordChars) {
-    bad.Add("password", absl::StrCat("must be at least ", kMinPasswordChars,
-                                     " characters"));
+    bad.Add(name, absl::StrCat("must be at least ", kMinPasswordChars,
+                               " characters (15 or more recommended)"));
+    return false;
   }
+  return true;
 }
 
 std::string CheckDisplayName(absl::string_view display_name,

@@ -37,8 +37,12 @@ std::string NormalizeEmail(absl::string_view email);
 void CheckEmail(absl::string_view email, bool full_rules,
                 common::BadRequestBuilder& bad);
 // 8-128 characters, at most 128 bytes; for login only presence and size.
-void CheckPassword(absl::string_view password, bool full_rules,
-                   common::BadRequestBuilder& bad);
+// Violations are reported under `field` ("password", "new_password", ...).
+// Returns whether the password passed. The strength rules are
+// PasswordPolicy's (password_policy.h).
+bool CheckPassword(absl::string_view password, bool full_rules,
+                   common::BadRequestBuilder& bad,
+                   absl::string_view field = "password");
 // Returns the trimmed name; 1-100 characters of valid UTF-8, no control
 // characters.
 std::string CheckDisplayName(absl::string_view display_name,

@@ -61,8 +61,16 @@ TEST(ValidationTest, PasswordLength) {
         << wrong.size();
   }
   common::BadRequestBuilder login;
-  CheckPassword("short", false, login);
+  EXPECT_TRUE(CheckPassword("short", false, login));
   EXPECT_TRUE(login.empty());
+}
+
+TEST(ValidationTest, PasswordViolationNamesTheFieldAndRecommendsFifteen) {
+  common::BadRequestBuilder bad;
+  EXPECT_FALSE(CheckPassword("1234567", true, bad, "new_password"));
+  ASSERT_THAT(Fields(bad), ::testing::ElementsAre("new_password"));
+  EXPECT_EQ(bad.violations()[0].description,
+            "must be at least 8 characters (15 or more recommended)");
 }
 
 TEST(ValidationTest, DisplayName) {
