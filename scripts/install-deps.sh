@@ -12,10 +12,12 @@ PACKAGES=(
   # libraries
   libabsl-dev libssl-dev libhiredis-dev libpqxx-dev libpq-dev prometheus-cpp-dev libargon2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libexpat1-dev  # ca-import: the ICD-10-CM index XML files
   # stores
   redis-server postgresql-15
   # scripts
   procps util-linux python3-yaml
+  libzxcvbn-dev john-data  # account password policy: zxcvbn, common-password list
 )
 
 missing=()

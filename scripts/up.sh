@@ -67,7 +67,7 @@ done
 
 # --- catalog snapshot ---------------------------------------------------------
 log "importing the sample catalog"
-"$BUILD_DIR/tools/importer/ca-import" --hcpcs_dir="$SHARED_DATA_DIR/hcpcs" \
+"$BUILD_DIR/tools/importer/ca-import" --hcpcs_dir="$SHARED_DATA_DIR/hcpcs" --icd10cm_dir="$SHARED_DATA_DIR/icd10cm/2026" \
   --cpt_file="$REPO_ROOT/services/catalog/testdata/cpt_sample.tsv" \
   --out_dir="$VAR_DIR/catalog"
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "services/catalog/hierarchy.h"
 
 namespace codingahead::catalog {
 namespace {
@@ -17,7 +18,22 @@ const std::vector<CodeVersion>& EmptyVersions() {
   return *empty;
 }
 
+const std::vector<IndexReference>& EmptyReferences() {
+  static const auto* empty = new std::vector<IndexReference>();
+  return *empty;
+}
+
 }  // namespace
+
+std::string DisplayCode(snapshot_v1::CodeSet code_set, const std::string& code) {
+  if (code_set == snapshot_v1::CODE_SET_ICD10CM && code.size() > 3) {
+    return absl::StrCat(code.substr(0, 3), ".", code.substr(3));
+  }
+  return code;
+}
+
+CatalogIndex::CatalogIndex() = default;
+CatalogIndex::~CatalogIndex() = default;
 
 absl::StatusOr<std::shared_ptr<const CatalogIndex>> CatalogIndex::Build(
     snapshot_v1::Snapshot snapshot, absl::Time loaded_at) {
@@ -42,6 +58,15 @@ absl::StatusOr<std::shared_ptr<const CatalogIndex>> CatalogIndex::Build(
       releases[i].ordinal = static_cast<int>(i);
       if (i + 1 < releases.size()) {
         releases[i].covers_through = releases[i + 1].effective - 1;
+      } else if (code_set == snapshot_v1::CODE_SET_ICD10CM) {
+        // ICD-10-CM runs by fiscal year from 1 October (1 April brings an
+        // update within the year): the newest release answers up to the day
+        // before the next 1 October, when a new fiscal year's codes take
+        // effect, never beyond. An April 1 update thus covers 1 April to
+        // 30 September; a 1 October release the whole fiscal year.
+        absl::CivilDay e = releases[i].effective;
+        const int next_october_year = e.month() >= 10 ? e.year() + 1 : e.year();
+        releases[i].covers_through = absl::CivilDay(next_october_year, 10, 1) - 1;
       } else {
         // The newest release answers for one year from its effective date
         // (every code set here publishes at least yearly), never beyond.
@@ -54,6 +79,20 @@ absl::StatusOr<std::shared_ptr<const CatalogIndex>> CatalogIndex::Build(
     for (const auto& info : releases) {
       for (const auto& record : info.release->records()) {
         by_code[record.code()].push_back(CodeVersion{&info, &record});
+      }
+    }
+  }
+  for (const auto& [code_set, releases] : index->releases_) {
+    for (const auto& info : releases) {
+      const snapshot_v1::Release& release = *info.release;
+      if (release.index_terms_size() > 0) {
+        auto& by_code = index->index_references_[release.id()];
+        for (const auto& term : release.index_terms()) {
+          for (const auto& code : term.codes()) by_code[code.code()].push_back({&term, &code});
+        }
+      }
+      if (std::unique_ptr<const Hierarchy> hierarchy = Hierarchy::Build(release)) {
+        index->hierarchies_[release.id()] = std::move(hierarchy);
       }
     }
   }
@@ -91,6 +130,19 @@ std::vector<snapshot_v1::CodeSet> CatalogIndex::CodeSetsHolding(const std::strin
     if (!Versions(code_set, code).empty()) sets.push_back(code_set);
   }
   return sets;
+}
+
+const std::vector<IndexReference>& CatalogIndex::IndexReferences(const ReleaseInfo& release,
+                                                                 const std::string& code) const {
+  auto set_it = index_references_.find(release.release->id());
+  if (set_it == index_references_.end()) return EmptyReferences();
+  auto it = set_it->second.find(code);
+  return it == set_it->second.end() ? EmptyReferences() : it->second;
+}
+
+const Hierarchy* CatalogIndex::HierarchyOf(const ReleaseInfo& release) const {
+  auto it = hierarchies_.find(release.release->id());
+  return it == hierarchies_.end() ? nullptr : it->second.get();
 }
 
 std::string CatalogIndex::Meaning(const std::string& field, const std::string& value) const {

@@ -32,10 +32,24 @@ struct CodeVersion {
   const snapshot_v1::CodeRecord* record;
 };
 
+// An ICD-10-CM index term listing a code.
+struct IndexReference {
+  const snapshot_v1::IndexTerm* term;
+  const snapshot_v1::IndexCode* code;
+};
+
+class Hierarchy;
+
+// The form a code is shown in: ICD-10-CM codes with a dot after the
+// category ("A000" -> "A00.0"); others as stored.
+std::string DisplayCode(snapshot_v1::CodeSet code_set, const std::string& code);
+
 // The in-memory, read-only view of one snapshot that every lookup uses.
 // Built once off the serving path; shared by concurrent readers.
 class CatalogIndex {
  public:
+  ~CatalogIndex();
+
   // Takes ownership of the snapshot and indexes it. Fails on a snapshot
   // whose releases have no effective date.
   static absl::StatusOr<std::shared_ptr<const CatalogIndex>> Build(
@@ -57,11 +71,21 @@ class CatalogIndex {
   // The code sets holding `code`, in enum order.
   std::vector<snapshot_v1::CodeSet> CodeSetsHolding(const std::string& code) const;
 
+  // ICD-10-CM index terms of `release` that list `code` (normalised, no
+  // dot, no dash), in document order; empty when none does.
+  const std::vector<IndexReference>& IndexReferences(const ReleaseInfo& release,
+                                                     const std::string& code) const;
+
+  // The browsing hierarchy of `release` (ICD-10-CM chapters/blocks/
+  // categories, HCPCS letter sections/ranges/codes); null for code sets
+  // without one.
+  const Hierarchy* HierarchyOf(const ReleaseInfo& release) const;
+
   // Meaning of a coded field value from the record layout, or empty.
   std::string Meaning(const std::string& field, const std::string& value) const;
 
  private:
-  CatalogIndex() = default;
+  CatalogIndex();
 
   snapshot_v1::Snapshot snapshot_;
   absl::Time loaded_at_;
@@ -69,6 +93,10 @@ class CatalogIndex {
   // code set -> code -> versions.
   absl::flat_hash_map<int, absl::flat_hash_map<std::string, std::vector<CodeVersion>>> codes_;
   absl::flat_hash_map<std::string, const snapshot_v1::CodeTable*> tables_;
+  // release id -> code -> index references.
+  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, std::vector<IndexReference>>>
+      index_references_;
+  absl::flat_hash_map<std::string, std::unique_ptr<const Hierarchy>> hierarchies_;
 };
 
 }  // namespace codingahead::catalog

@@ -5,6 +5,7 @@
 #include "common/status.h"
 #include "services/catalog/code_lookup.h"
 #include "services/catalog/code_page.h"
+#include "services/catalog/hierarchy.h"
 
 namespace codingahead::catalog {
 namespace {
@@ -112,6 +113,17 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetCodePage(grpc::CallbackServerCo
         *response->mutable_allowance() = ToViewAllowance(*consumed);
         reactor->Finish(grpc::Status::OK);
       });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* CatalogServiceImpl::ListChildren(grpc::CallbackServerContext* context,
+                                                           const v1::ListChildrenRequest* request,
+                                                           v1::ListChildrenResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  absl::StatusOr<v1::ListChildrenResponse> children =
+      catalog::ListChildren(*catalog_->Current(), *request);
+  if (children.ok()) *response = *std::move(children);
+  reactor->Finish(common::ToGrpcStatus(children.status()));
   return reactor;
 }
 

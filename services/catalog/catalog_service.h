@@ -61,6 +61,9 @@ class CatalogServiceImpl final : public v1::CatalogService::CallbackService {
   grpc::ServerUnaryReactor* GetCodePage(grpc::CallbackServerContext* context,
                                         const v1::GetCodePageRequest* request,
                                         v1::GetCodePageResponse* response) override;
+  grpc::ServerUnaryReactor* ListChildren(grpc::CallbackServerContext* context,
+                                         const v1::ListChildrenRequest* request,
+                                         v1::ListChildrenResponse* response) override;
   grpc::ServerUnaryReactor* GetCatalogInfo(grpc::CallbackServerContext* context,
                                            const v1::GetCatalogInfoRequest* request,
                                            v1::GetCatalogInfoResponse* response) override;

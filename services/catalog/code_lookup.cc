@@ -1,6 +1,9 @@
 #include "services/catalog/code_lookup.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/date.h"
@@ -168,6 +171,112 @@ std::string StatusSummary(const v1::CodeStatus& status) {
   return text;
 }
 
+constexpr int kMaxIndexTermsShown = 20;
+
+const char* IndexSourceName(snapshot_v1::IndexSource source) {
+  switch (source) {
+    case snapshot_v1::INDEX_SOURCE_EXTERNAL_CAUSES:
+      return "Index to External Causes";
+    case snapshot_v1::INDEX_SOURCE_NEOPLASM:
+      return "Neoplasm Table";
+    case snapshot_v1::INDEX_SOURCE_DRUG:
+      return "Table of Drugs and Chemicals";
+    default:
+      return "Index";
+  }
+}
+
+// "Neoplasm Table: Neoplasm, neoplastic > lung (Malignant Primary): C34.9-".
+std::string DescribeReference(const IndexReference& ref) {
+  std::string text = absl::StrCat(IndexSourceName(ref.term->source()), ": ",
+                                  absl::StrJoin(ref.term->path(), " > "));
+  if (!ref.code->column().empty()) absl::StrAppend(&text, " (", ref.code->column(), ")");
+  absl::StrAppend(&text, ": ", ref.code->written());
+  return text;
+}
+
+void AddIndexTerms(const std::vector<IndexReference>& refs, v1::Code* out) {
+  out->set_index_term_count(static_cast<int>(refs.size()));
+  for (size_t i = 0; i < refs.size() && i < kMaxIndexTermsShown; ++i) {
+    out->add_index_terms(DescribeReference(refs[i]));
+  }
+}
+
+// The release answering for `day` (the latest effective on or before it),
+// else the newest.
+const ReleaseInfo& ReleaseFor(const std::vector<ReleaseInfo>& releases,
+                              std::optional<absl::CivilDay> day) {
+  const ReleaseInfo* best = &releases.back();
+  if (day.has_value()) {
+    for (const auto& info : releases) {
+      if (info.effective <= *day) best = &info;
+    }
+  }
+  return *best;
+}
+
+// An ICD-10-CM code known only because the index lists it: a bare
+// reference, marked incomplete, with no invented text.
+v1::Code IndexOnlyCode(const std::string& code, const ReleaseInfo& release,
+                       const std::vector<IndexReference>& refs, std::optional<absl::CivilDay> day) {
+  v1::Code out;
+  const std::string display = DisplayCode(snapshot_v1::CODE_SET_ICD10CM, code);
+  out.set_code(display);
+  out.set_code_set(v1::CODE_SET_ICD10CM);
+  out.set_kind(v1::CODE_KIND_CODE);
+  v1::CodeDescriptor* descriptor = out.mutable_official_descriptor();
+  descriptor->set_available(false);
+  descriptor->set_release_id(release.release->id());
+  descriptor->set_unavailable_reason(absl::StrCat(
+      "No descriptor available: ICD-10-CM code ", display, " appears only in the index of ",
+      release.release->id(),
+      "; the loaded release holds the tabular list down to the three-character categories."));
+  *out.mutable_release() = ToApiRelease(release);
+  bool index_says_more = false;
+  for (const auto& ref : refs) index_says_more = index_says_more || ref.code->needs_more_characters();
+  out.set_incomplete(true);
+  out.set_incomplete_reason(absl::StrCat(
+      index_says_more ? "The index writes it with a trailing \"-\": it needs more characters. "
+                      : "",
+      "Reached through the ICD-10-CM index and not listed as billable by a loaded order file: ",
+      display, " may need more characters or a 7th character."));
+  out.set_billable(v1::Code::BILLABLE_UNKNOWN);
+  AddIndexTerms(refs, &out);
+  v1::CodeStatus* status = out.mutable_status();
+  *status->mutable_date_of_service() = ToProtoDate(day.has_value() ? *day : release.effective);
+  status->set_status_release_id(release.release->id());
+  status->set_kind(v1::CODE_STATUS_UNSPECIFIED);
+  status->set_summary(absl::StrCat("Listed in the ICD-10-CM index of ", release.release->id(),
+                                   "; not a loaded category and no loaded order file lists it, so "
+                                   "whether it is a complete, reportable code is unknown."));
+  return out;
+}
+
+// ICD-10-CM flags of a loaded category or order-file code.
+void SetIcd10cmFlags(const CatalogIndex& index, const ReleaseInfo& release,
+                     const snapshot_v1::CodeRecord& record, v1::Code* out) {
+  out->set_code(DisplayCode(snapshot_v1::CODE_SET_ICD10CM, record.code()));
+  switch (record.billable()) {
+    case snapshot_v1::BILLABLE_YES:
+      out->set_billable(v1::Code::BILLABLE_YES);
+      break;
+    case snapshot_v1::BILLABLE_NO:
+      out->set_billable(v1::Code::BILLABLE_NO);
+      out->set_kind(v1::CODE_KIND_GROUP);
+      out->set_incomplete(true);
+      out->set_incomplete_reason(absl::StrCat(
+          "The order file lists ", out->code(),
+          " as a header, not billable: it needs more characters (or a 7th character)."));
+      break;
+    default:
+      // Categories from the tabular CSV: no order file says whether the
+      // category is itself billable.
+      out->set_billable(v1::Code::BILLABLE_UNKNOWN);
+      break;
+  }
+  AddIndexTerms(index.IndexReferences(release, record.code()), out);
+}
+
 }  // namespace
 
 std::optional<std::string> NormalizeCode(absl::string_view raw, const std::string& field,
@@ -242,20 +351,42 @@ absl::StatusOr<v1::Code> LookUpCode(const CatalogIndex& index, const v1::GetCode
     return invalid;
   }
 
-  // Which code set: the one asked for, else the first one holding the code.
+  // Which code set: the one asked for, else the first one holding the code
+  // (ICD-10-CM first when the code was typed with a dot), else ICD-10-CM
+  // when only its index lists the code.
   snapshot_v1::CodeSet code_set = FromApi(request.code_set());
+  const std::vector<ReleaseInfo>& icd_releases = index.Releases(snapshot_v1::CODE_SET_ICD10CM);
   if (code_set == snapshot_v1::CODE_SET_UNSPECIFIED) {
     std::vector<snapshot_v1::CodeSet> holding = index.CodeSetsHolding(*code);
-    if (holding.empty()) {
+    const bool dotted = absl::StrContains(request.code(), '.');
+    if (dotted && std::find(holding.begin(), holding.end(), snapshot_v1::CODE_SET_ICD10CM) !=
+                      holding.end()) {
+      code_set = snapshot_v1::CODE_SET_ICD10CM;
+    } else if (!holding.empty()) {
+      code_set = holding.front();
+    } else if (!icd_releases.empty() &&
+               !index.IndexReferences(ReleaseFor(icd_releases, day), *code).empty()) {
+      code_set = snapshot_v1::CODE_SET_ICD10CM;
+    } else {
       return absl::NotFoundError(absl::StrCat("Code ", *code, " is not in any loaded release."));
     }
-    code_set = holding.front();
   }
   const std::vector<ReleaseInfo>& releases = index.Releases(code_set);
   if (releases.empty()) {
     return absl::NotFoundError(absl::StrCat("No ", CodeSetName(code_set), " release is loaded."));
   }
   const std::vector<CodeVersion>& versions = index.Versions(code_set, *code);
+  if (versions.empty() && code_set == snapshot_v1::CODE_SET_ICD10CM) {
+    const ReleaseInfo& release = ReleaseFor(releases, day);
+    const std::vector<IndexReference>& refs = index.IndexReferences(release, *code);
+    if (!refs.empty()) {
+      if (day.has_value() &&
+          (*day < releases.front().effective || *day > releases.back().covers_through)) {
+        return UncoveredDate(index, code_set, *day);
+      }
+      return IndexOnlyCode(*code, release, refs, day);
+    }
+  }
   if (versions.empty()) {
     return absl::NotFoundError(absl::StrCat(CodeSetName(code_set), " code ", *code,
                                             " is not in any loaded release (",
@@ -303,6 +434,9 @@ absl::StatusOr<v1::Code> LookUpCode(const CatalogIndex& index, const v1::GetCode
   }
   AddCrosswalks(index, record, day, status);
   status->set_summary(StatusSummary(*status));
+  if (code_set == snapshot_v1::CODE_SET_ICD10CM) {
+    SetIcd10cmFlags(index, *latest.release, record, &out);
+  }
   return out;
 }
 

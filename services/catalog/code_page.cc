@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "common/date.h"
 
 namespace codingahead::catalog {
@@ -149,7 +150,9 @@ v1::CodePage BuildCodePage(const CatalogIndex& index, const ContentStore& conten
     cld->set_unavailable_reason(kNotYetWritten);
   }
 
-  const std::vector<CodeVersion>& versions = index.Versions(code_set, header.code());
+  // The index keys codes without the dot ICD-10-CM codes are shown with.
+  const std::vector<CodeVersion>& versions =
+      index.Versions(code_set, absl::StrReplaceAll(header.code(), {{".", ""}}));
   const CodeVersion* version = VersionIn(versions, header.release().id());
 
   Section* coverage = NewSection(&page, Section::KIND_COVERAGE, "Medicare coverage");

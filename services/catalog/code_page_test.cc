@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "services/catalog/code_lookup.h"
+#include "services/catalog/icd10cm_test_catalog.h"
 #include "services/catalog/test_catalog.h"
 
 namespace codingahead::catalog {
@@ -142,6 +143,19 @@ TEST_F(CodePageTest, EmptySectionsSaySoRatherThanLookingBroken) {
   const v1::Section& coverage = SectionOf(page, v1::Section::KIND_COVERAGE);
   EXPECT_EQ(coverage.fields_size(), 0);
   EXPECT_THAT(coverage.text(), HasSubstr("No medicare coverage information"));
+}
+
+TEST_F(CodePageTest, Icd10cmPagesFindTheirRecordsThroughTheDottedCode) {
+  std::shared_ptr<const CatalogIndex> index = SharedDataCatalogWithIcd10cm();
+  ASSERT_NE(index, nullptr);
+  v1::GetCodeRequest request;
+  request.set_code("a00");
+  auto header = LookUpCode(*index, request);
+  ASSERT_TRUE(header.ok()) << header.status();
+  v1::CodePage page = BuildCodePage(*index, content_, *header, /*visible=*/true);
+  const v1::Section& history = SectionOf(page, v1::Section::KIND_HISTORY);
+  ASSERT_EQ(history.rows_size(), 1);
+  EXPECT_EQ(history.rows(0).cells(0).value(), "icd10cm-2026");
 }
 
 }  // namespace

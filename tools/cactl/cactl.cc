@@ -52,6 +52,9 @@ ABSL_FLAG(std::string, client_ip, "",
 ABSL_FLAG(std::string, name, "", "Display name, for `register`");
 ABSL_FLAG(bool, password_stdin, false, "Read the password from standard input");
 ABSL_FLAG(std::string, request_id, "", "Idempotency key for `page`");
+ABSL_FLAG(int, page_size, 0, "For `children`: nodes per page (default 50, at most 500)");
+ABSL_FLAG(std::string, page_token, "", "For `children`: next_page_token of the previous page");
+ABSL_FLAG(std::string, release, "", "For `children`: a release id (default: the newest)");
 ABSL_FLAG(std::string, reason, "", "Why, for `plan` (written to the audit log)");
 
 namespace codingahead::cactl {
@@ -67,6 +70,9 @@ constexpr char kUsage[] =
     "                          a code's descriptor and status on the date of service (free)\n"
     "  page CODE [--date ...]  the code page: explanation and reference sections (metered)\n"
     "  info                    the loaded catalog releases and their counts\n"
+    "  children [PARENT] --code_set icd10cm|hcpcs [--page_size N] [--page_token T]\n"
+    "                          browse the hierarchy: chapters, blocks, categories (ICD-10-CM);\n"
+    "                          letter sections, ranges, codes (HCPCS)\n"
     "  guest                   start a guest session and keep its token\n"
     "  register EMAIL --name NAME [--password_stdin]\n"
     "                          create a free account (a guest session's views carry over)\n"
@@ -230,6 +236,32 @@ int CodeCommand(const std::vector<std::string>& args) {
   return Output(status, response, [](const auto& r) { PrintCode(r.code(), std::cout); });
 }
 
+int ChildrenCommand(const std::vector<std::string>& args) {
+  constexpr char kChildrenUsage[] =
+      "usage: cactl children [PARENT] --code_set icd10cm|hcpcs [--page_size N] "
+      "[--page_token T] [--release ID]\n";
+  if (args.size() > 1) {
+    std::cerr << kChildrenUsage;
+    return 2;
+  }
+  catalog_v1::ListChildrenRequest request;
+  if (!args.empty()) request.set_parent(args[0]);
+  auto code_set = ParseCodeSet(absl::GetFlag(FLAGS_code_set));
+  if (!code_set.has_value()) {
+    std::cerr << "--code_set must be icd10cm or hcpcs\n" << kChildrenUsage;
+    return 2;
+  }
+  request.set_code_set(*code_set);
+  request.set_page_size(absl::GetFlag(FLAGS_page_size));
+  request.set_page_token(absl::GetFlag(FLAGS_page_token));
+  request.set_release_id(absl::GetFlag(FLAGS_release));
+  grpc::ClientContext context;
+  Prepare(&context, /*with_session=*/false);
+  catalog_v1::ListChildrenResponse response;
+  grpc::Status status = CatalogStub()->ListChildren(&context, request, &response);
+  return Output(status, response, [](const auto& r) { PrintChildren(r, std::cout); });
+}
+
 int PageCommand(const std::vector<std::string>& args) {
   catalog_v1::GetCodePageRequest request;
   if (int bad = ParseCodeArgs(args, "usage: cactl page CODE [--date YYYY-MM-DD]\n", &request)) {
@@ -381,6 +413,7 @@ int main(int argc, char** argv) {
   if (command == "code") return CodeCommand(args);
   if (command == "page") return PageCommand(args);
   if (command == "info") return InfoCommand();
+  if (command == "children") return ChildrenCommand(args);
   if (command == "guest") return GuestCommand();
   if (command == "register") return RegisterCommand(args);
   if (command == "login") return LoginCommand(args);

@@ -1,5 +1,7 @@
 #include "tools/cactl/format.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "common/status.h"
@@ -97,8 +99,32 @@ void PrintCode(const v1::Code& code, std::ostream& out) {
     }
     out << "\n";
   }
+  if (code.incomplete()) out << "  Incomplete: " << code.incomplete_reason() << "\n";
+  if (code.billable() == v1::Code::BILLABLE_YES) out << "  Billable: yes\n";
+  if (code.billable() == v1::Code::BILLABLE_NO) out << "  Billable: no (header)\n";
+  if (code.billable() == v1::Code::BILLABLE_UNKNOWN) {
+    out << "  Billable: unknown (no order file loaded)\n";
+  }
+  for (const auto& term : code.index_terms()) out << "  Index: " << term << "\n";
+  if (code.index_term_count() > code.index_terms_size()) {
+    out << "  (" << code.index_term_count() - code.index_terms_size() << " more index entries)\n";
+  }
   out << "\nRelease: " << code.release().label() << " (" << code.release().id() << ", effective "
       << DateText(code.release().effective_date()) << ")\n";
+}
+
+void PrintChildren(const v1::ListChildrenResponse& children, std::ostream& out) {
+  size_t width = 0;
+  for (const auto& node : children.children()) width = std::max(width, node.id().size());
+  for (const auto& node : children.children()) {
+    out << node.id() << std::string(width + 2 - node.id().size(), ' ') << node.title();
+    if (node.has_children()) out << "  [" << node.child_count() << "]";
+    out << "\n";
+  }
+  if (children.children().empty()) out << "(no children)\n";
+  if (!children.next_page_token().empty()) {
+    out << "\nMore: --page_token=" << children.next_page_token() << "\n";
+  }
 }
 
 void PrintCodePage(const v1::GetCodePageResponse& response, std::ostream& out) {

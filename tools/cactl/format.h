@@ -15,6 +15,9 @@ namespace codingahead::cactl {
 void PrintCode(const catalog::v1::Code& code, std::ostream& out);
 void PrintCodePage(const catalog::v1::GetCodePageResponse& page, std::ostream& out);
 void PrintQuota(const account::v1::GetQuotaResponse& quota, std::ostream& out);
+// One line per node ("A00-A09  Intestinal infectious diseases (A00-A09)  [10]"),
+// then how to get the next page.
+void PrintChildren(const catalog::v1::ListChildrenResponse& children, std::ostream& out);
 void PrintCatalogInfo(const catalog::v1::GetCatalogInfoResponse& info, std::ostream& out);
 // The status, its message and any field violations / quota failures.
 void PrintError(const absl::Status& status, std::ostream& out);

@@ -18,10 +18,11 @@ absl::Status RunImport(const ImportOptions& options, std::ostream& out) {
     out << absl::StrFormat(
         "%-16s records=%d codes=%d modifiers=%d continuation_lines=%d "
         "skipped_lines=%d processing_notes=%d dropped_cpt_codes=%d "
-        "repaired_asc_dates=%d elapsed_ms=%d\n",
+        "repaired_asc_dates=%d elapsed_ms=%d%s%s\n",
         s.release_id, s.records, s.codes, s.modifiers, s.continuation_lines,
         s.skipped_lines, s.processing_notes, s.dropped_cpt_codes,
-        s.repaired_asc_dates, absl::ToInt64Milliseconds(s.elapsed));
+        s.repaired_asc_dates, absl::ToInt64Milliseconds(s.elapsed),
+        s.details.empty() ? "" : " ", s.details);
   }
   absl::StatusOr<std::string> path =
       WriteSnapshot(built->snapshot, options.out_dir);

@@ -24,12 +24,20 @@ ABSL_FLAG(bool, cpt_placeholder, true,
           "mark every descriptor \"PLACEHOLDER \xE2\x80\x94 not CPT text\". "
           "Set false for a licensed file");
 ABSL_FLAG(int, cpt_year, 2019, "Year of the CPT release (effective 1 January)");
+ABSL_FLAG(std::string, icd10cm_dir, "",
+          "ICD-10-CM fiscal-year folder (e.g. .../icd10cm/2026) with the "
+          "chapters, sections and categories CSV files and the eindex, neoplasm "
+          "and drug index XML files");
+ABSL_FLAG(std::string, icd10cm_order_file, "",
+          "Optional CMS/CDC ICD-10-CM order file (icd10cm_order_YYYY.txt) "
+          "for the --icd10cm_dir release: its codes and billable flags");
 ABSL_FLAG(std::string, out_dir, "",
           "Output folder: snapshots/<id>.pb and CURRENT are written here");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "Imports HCPCS releases and a CPT file into a catalog snapshot.");
+      "Imports HCPCS releases, a CPT file and an ICD-10-CM release into a "
+      "catalog snapshot.");
   codingahead::common::ParseFlagsWithEnv(argc, argv);
 
   codingahead::importer::ImportOptions options;
@@ -37,6 +45,8 @@ int main(int argc, char** argv) {
   options.builder.cpt_file = absl::GetFlag(FLAGS_cpt_file);
   options.builder.cpt_placeholder = absl::GetFlag(FLAGS_cpt_placeholder);
   options.builder.cpt_year = absl::GetFlag(FLAGS_cpt_year);
+  options.builder.icd10cm_dir = absl::GetFlag(FLAGS_icd10cm_dir);
+  options.builder.icd10cm_order_file = absl::GetFlag(FLAGS_icd10cm_order_file);
   options.out_dir = absl::GetFlag(FLAGS_out_dir);
 
   const absl::Status status =

@@ -26,6 +26,19 @@ struct HcpcsYearSource {
 absl::StatusOr<std::vector<HcpcsYearSource>> DiscoverHcpcsYears(
     const std::string& hcpcs_dir);
 
+// The six ICD-10-CM files of one fiscal-year folder, by name: the one file
+// whose name holds "chapters", "sections", "categories" (.csv), "eindex",
+// "neoplasm", "drug" (.xml). NotFound when one is missing,
+// FailedPrecondition when two match.
+struct Icd10cmSources {
+  int fiscal_year = 0;  // the folder name
+  // True when every file name carries "April-1-<fiscal year>": the April 1
+  // update of the fiscal year rather than its 1 October release.
+  bool april_update = false;
+  std::string chapters, sections, categories, eindex, neoplasm, drug;
+};
+absl::StatusOr<Icd10cmSources> DiscoverIcd10cmSources(const std::string& icd10cm_dir);
+
 struct SnapshotBuilderOptions {
   // Folder with YYYY/ release folders and a *recordlayout*.txt file (the
   // greatest name is used). Empty: no HCPCS releases.
@@ -37,6 +50,14 @@ struct SnapshotBuilderOptions {
   // ("cpt-<year>").
   bool cpt_placeholder = true;
   int cpt_year = 2019;
+  // CDC/NCHS ICD-10-CM folder named after its fiscal year ("2026") holding
+  // the chapters, sections and categories CSV files and the eindex,
+  // neoplasm and drug XML files (see Icd10cmSources). Empty: no ICD-10-CM
+  // release.
+  std::string icd10cm_dir;
+  // Optional CMS/CDC order file (icd10cm_order_YYYY.txt) for that release:
+  // its codes join the categories with their billable flags.
+  std::string icd10cm_order_file;
   // Source of created_at and of the per-release elapsed times.
   std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
@@ -52,6 +73,9 @@ struct ReleaseStats {
   int processing_notes = 0;
   int dropped_cpt_codes = 0;   // CPT-shaped codes in an HCPCS file
   int repaired_asc_dates = 0;  // see HcpcsFileCounts
+  // Code-set specific counts, printed after the common ones
+  // ("chapters=22 blocks=297 ...").
+  std::string details;
   absl::Duration elapsed;
 };
 
@@ -61,7 +85,8 @@ struct BuildResult {
 };
 
 // Turns the data files into one Snapshot in memory: the HCPCS releases
-// ("hcpcs-YYYY", effective YYYY-01-01, ascending), then the CPT release, the
+// ("hcpcs-YYYY", effective YYYY-01-01, ascending), then the CPT release, then
+// the ICD-10-CM release ("icd10cm-<fiscal year>"), the
 // code tables of the record layout file, snapshot_id and created_at. The
 // first error (file:line: reason) fails the whole build.
 class SnapshotBuilder {
