@@ -17,9 +17,8 @@ namespace {
 
 // Flags that belong to Abseil's own parser, not to the service.
 bool IsParserFlag(absl::string_view name) {
-  return name == "flagfile" || name == "fromenv" || name == "tryfromenv" ||
-         name == "undefok" || absl::StartsWith(name, "help") ||
-         name == "version" || name == "only_check_args";
+  return name == "flagfile" || name == "fromenv" || name == "tryfromenv" || name == "undefok" ||
+         absl::StartsWith(name, "help") || name == "version" || name == "only_check_args";
 }
 
 absl::flat_hash_map<std::string, std::string> ProcessEnvironment() {
@@ -49,9 +48,8 @@ absl::Status ApplyEnvironmentToFlags(
     if (!flag->ParseFrom(it->second, &error)) {
       // Neither the value nor the parser's message (which quotes it) is
       // echoed: it may be a secret.
-      return absl::InvalidArgumentError(
-          absl::StrCat("environment variable ", it->first,
-                       " does not hold a valid value for --", name));
+      return absl::InvalidArgumentError(absl::StrCat("environment variable ", it->first,
+                                                     " does not hold a valid value for --", name));
     }
   }
   return absl::OkStatus();
@@ -79,14 +77,12 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
     value.pop_back();
   }
   if (value.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("secret file ", path, " is empty"));
+    return absl::FailedPreconditionError(absl::StrCat("secret file ", path, " is empty"));
   }
   return value;
 }
 
-absl::StatusOr<std::string> LoadSecret(const std::string& file_path,
-                                       const std::string& env_var) {
+absl::StatusOr<std::string> LoadSecret(const std::string& file_path, const std::string& env_var) {
   if (!file_path.empty()) return ReadSecretFile(file_path);
   const char* value = std::getenv(env_var.c_str());
   return value == nullptr ? std::string() : std::string(value);

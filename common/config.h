@@ -30,8 +30,7 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path);
 
 // The secret from `file_path` when set, else from the environment variable
 // `env_var`, else empty.
-absl::StatusOr<std::string> LoadSecret(const std::string& file_path,
-                                       const std::string& env_var);
+absl::StatusOr<std::string> LoadSecret(const std::string& file_path, const std::string& env_var);
 
 }  // namespace codingahead::common
 

@@ -1,8 +1,8 @@
 #include "common/config.h"
 
-#include <fstream>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/reflection.h"

@@ -9,8 +9,7 @@ bool IsUnsetDate(const google::type::Date& date) {
   return date.year() == 0 && date.month() == 0 && date.day() == 0;
 }
 
-std::optional<absl::CivilDay> ValidateDate(const google::type::Date& date,
-                                           const std::string& field,
+std::optional<absl::CivilDay> ValidateDate(const google::type::Date& date, const std::string& field,
                                            BadRequestBuilder* errors) {
   bool ok = true;
   if (date.year() < 1 || date.year() > 9999) {

@@ -17,8 +17,7 @@ bool IsUnsetDate(const google::type::Date& date);
 // violations that say what is wrong, named after `field`
 // ("date_of_service.month"). Partial dates (year only, month 0) are refused:
 // a date of service is a day.
-std::optional<absl::CivilDay> ValidateDate(const google::type::Date& date,
-                                           const std::string& field,
+std::optional<absl::CivilDay> ValidateDate(const google::type::Date& date, const std::string& field,
                                            BadRequestBuilder* errors);
 
 google::type::Date ToProtoDate(absl::CivilDay day);

@@ -1,8 +1,8 @@
 #include "common/hash.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace codingahead::common {
 namespace {
@@ -18,17 +18,15 @@ TEST(Sha256Test, AbcMatchesFips180Vector) {
 }
 
 TEST(Sha256Test, TwoBlockMessageMatchesFips180Vector) {
-  EXPECT_EQ(Sha256::HexDigest(
-                "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+  EXPECT_EQ(Sha256::HexDigest("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 TEST(Sha256Test, FourBlockMessageMatchesFips180Vector) {
-  EXPECT_EQ(
-      Sha256::HexDigest("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghij"
-                        "klmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrst"
-                        "nopqrstu"),
-      "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+  EXPECT_EQ(Sha256::HexDigest("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghij"
+                              "klmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrst"
+                              "nopqrstu"),
+            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
 }
 
 TEST(Sha256Test, MillionAsMatchesFips180Vector) {
@@ -58,8 +56,7 @@ TEST(Sha1HexTest, MatchesKnownVectors) {
   EXPECT_EQ(Sha1Hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
   EXPECT_EQ(Sha1Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
-  EXPECT_EQ(Sha1Hex(std::string(1000000, 'a')),
-            "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+  EXPECT_EQ(Sha1Hex(std::string(1000000, 'a')), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
 }
 
 }  // namespace

@@ -49,8 +49,8 @@ size_t Utf8SequenceLength(absl::string_view s) {
     if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   }
   if (len == 4) {
-    unsigned cp = ((c & 0x07) << 18) | ((byte(1) & 0x3F) << 12) |
-                  ((byte(2) & 0x3F) << 6) | (byte(3) & 0x3F);
+    unsigned cp =
+        ((c & 0x07) << 18) | ((byte(1) & 0x3F) << 12) | ((byte(2) & 0x3F) << 6) | (byte(3) & 0x3F);
     if (cp < 0x10000 || cp > 0x10FFFF) return 0;
   }
   return len;
@@ -59,11 +59,16 @@ size_t Utf8SequenceLength(absl::string_view s) {
 }  // namespace
 
 bool ParseLogLevel(absl::string_view text, LogLevel* level) {
-  if (text == "debug") *level = LogLevel::kDebug;
-  else if (text == "info") *level = LogLevel::kInfo;
-  else if (text == "warning" || text == "warn") *level = LogLevel::kWarning;
-  else if (text == "error") *level = LogLevel::kError;
-  else return false;
+  if (text == "debug")
+    *level = LogLevel::kDebug;
+  else if (text == "info")
+    *level = LogLevel::kInfo;
+  else if (text == "warning" || text == "warn")
+    *level = LogLevel::kWarning;
+  else if (text == "error")
+    *level = LogLevel::kError;
+  else
+    return false;
   return true;
 }
 

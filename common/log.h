@@ -38,9 +38,7 @@ class LogLine {
     return With(key, absl::string_view(value));
   }
   LogLine& With(absl::string_view key, int64_t value);
-  LogLine& With(absl::string_view key, int value) {
-    return With(key, static_cast<int64_t>(value));
-  }
+  LogLine& With(absl::string_view key, int value) { return With(key, static_cast<int64_t>(value)); }
   LogLine& With(absl::string_view key, double value);
 
  private:

@@ -27,9 +27,8 @@ absl::StatusOr<std::vector<std::string>> ReadCredentialFile(const std::string& p
     absl::string_view value = absl::StripAsciiWhitespace(line);
     if (value.empty() || absl::StartsWith(value, "#")) continue;
     if (value.size() < 32) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "credential on line ", line_number, " of ", path,
-          " is shorter than 32 characters"));
+      return absl::FailedPreconditionError(absl::StrCat("credential on line ", line_number, " of ",
+                                                        path, " is shorter than 32 characters"));
     }
     out.emplace_back(value);
   }
@@ -76,8 +75,7 @@ CallerCredentials::CallerCredentials(std::vector<std::string> service_credential
     : service_(std::move(service_credentials)), operator_(std::move(operator_credentials)) {}
 
 absl::StatusOr<CallerCredentials> CallerCredentials::LoadFromFiles(
-    const std::string& service_credentials_file,
-    const std::string& operator_credentials_file) {
+    const std::string& service_credentials_file, const std::string& operator_credentials_file) {
   auto services = ReadCredentialFile(service_credentials_file);
   if (!services.ok()) return services.status();
   auto operators = ReadCredentialFile(operator_credentials_file);

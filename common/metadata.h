@@ -1,11 +1,11 @@
 #ifndef CODINGAHEAD_COMMON_METADATA_H_
 #define CODINGAHEAD_COMMON_METADATA_H_
 
+#include <grpcpp/server_context.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -40,8 +40,7 @@ class CallerCredentials {
   // Loads credentials from files holding one credential per line (blank
   // lines and lines starting with '#' skipped). Empty paths load nothing.
   static absl::StatusOr<CallerCredentials> LoadFromFiles(
-      const std::string& service_credentials_file,
-      const std::string& operator_credentials_file);
+      const std::string& service_credentials_file, const std::string& operator_credentials_file);
 
   // True when the call carries a known service (or operator) credential.
   bool IsTrustedService(const grpc::ServerContextBase& context) const;
@@ -52,8 +51,7 @@ class CallerCredentials {
   absl::Status RequireOperator(const grpc::ServerContextBase& context) const;
 
  private:
-  static bool Matches(const std::vector<std::string>& known,
-                      absl::string_view presented);
+  static bool Matches(const std::vector<std::string>& known, absl::string_view presented);
   std::vector<std::string> service_;
   std::vector<std::string> operator_;
 };
@@ -61,8 +59,7 @@ class CallerCredentials {
 // The end user's address: `x-client-ip` when the caller is a trusted service
 // and the header holds a valid IP address; otherwise the transport peer's
 // address. IPv6 addresses are returned in canonical form.
-std::string ClientAddress(const grpc::ServerContextBase& context,
-                          bool caller_is_trusted);
+std::string ClientAddress(const grpc::ServerContextBase& context, bool caller_is_trusted);
 
 // Parses the host part of a gRPC peer string ("ipv4:1.2.3.4:5",
 // "ipv6:[::1]:5", "unix:/path"). Returns the input when it is not an IP.

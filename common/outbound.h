@@ -1,12 +1,12 @@
 #ifndef CODINGAHEAD_COMMON_OUTBOUND_H_
 #define CODINGAHEAD_COMMON_OUTBOUND_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <utility>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"

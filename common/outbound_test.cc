@@ -1,9 +1,9 @@
 #include "common/outbound.h"
 
-#include <thread>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -42,10 +42,10 @@ class Inspector final : public testing_v1::BaselineService::CallbackService {
     bool trusted = credentials_->IsTrustedService(*context);
     auto token = BearerToken(*context);
     absl::Duration remaining = IncomingDeadline(*context) - absl::Now();
-    response->set_payload(absl::StrCat(token.ok() ? *token : "-", "|", trusted ? "trusted" : "untrusted",
-                                       "|", ClientAddress(*context, trusted), "|",
-                                       RequestIdOf(*context), "|",
-                                       absl::ToInt64Milliseconds(remaining)));
+    response->set_payload(absl::StrCat(token.ok() ? *token : "-", "|",
+                                       trusted ? "trusted" : "untrusted", "|",
+                                       ClientAddress(*context, trusted), "|", RequestIdOf(*context),
+                                       "|", absl::ToInt64Milliseconds(remaining)));
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
@@ -85,7 +85,8 @@ class OutboundTest : public ::testing::Test {
                testing_v1::EmptyResponse* r, std::function<void(grpc::Status)> f) {
           stub->async()->Empty(c, q, r, std::move(f));
         },
-        options, request, [&](absl::StatusOr<testing_v1::EmptyResponse> r) {
+        options, request,
+        [&](absl::StatusOr<testing_v1::EmptyResponse> r) {
           result = std::move(r);
           done.Notify();
         });

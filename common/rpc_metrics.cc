@@ -11,12 +11,23 @@ namespace codingahead::common {
 namespace {
 
 const char* CodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {
-      "OK",          "CANCELLED",         "UNKNOWN",           "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND",   "ALREADY_EXISTS",    "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",        "UNAVAILABLE",       "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
   int i = static_cast<int>(code);
   return (i >= 0 && i <= 16) ? kNames[i] : "UNKNOWN";
 }
@@ -74,7 +85,8 @@ class RpcObserver : public grpc::experimental::Interceptor {
     using grpc::experimental::InterceptionHookPoints;
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
-      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
       std::string method = info_->method();
       metrics_->Record(method, status.error_code(), seconds);
       bool failed = !status.ok();
@@ -129,7 +141,8 @@ RpcMetrics::PerMethod* RpcMetrics::ForMethod(const std::string& method) {
   auto& slot = methods_[method];
   if (slot == nullptr) {
     slot = std::make_unique<PerMethod>();
-    slot->duration = &durations_.Add({{"service", service_}, {"method", method}}, DurationBuckets());
+    slot->duration =
+        &durations_.Add({{"service", service_}, {"method", method}}, DurationBuckets());
     for (int code = 0; code <= 16; ++code) slot->by_code[code] = nullptr;
   }
   return slot.get();
@@ -148,8 +161,8 @@ void RpcMetrics::Record(const std::string& method, grpc::StatusCode code, double
   if (counter == nullptr) {
     absl::MutexLock lock(&mu_);
     if (per_method->by_code[index] == nullptr) {
-      per_method->by_code[index] = &requests_.Add(
-          {{"service", service_}, {"method", method}, {"code", CodeName(code)}});
+      per_method->by_code[index] =
+          &requests_.Add({{"service", service_}, {"method", method}, {"code", CodeName(code)}});
     }
     counter = per_method->by_code[index];
   }

@@ -1,15 +1,15 @@
 #ifndef CODINGAHEAD_COMMON_RPC_METRICS_H_
 #define CODINGAHEAD_COMMON_RPC_METRICS_H_
 
-#include <atomic>
-#include <memory>
-#include <string>
-
 #include <grpcpp/support/server_interceptor.h>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"

@@ -1,25 +1,27 @@
 #include "common/server.h"
 
-#include <signal.h>
-
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <prometheus/exposer.h>
+#include <signal.h>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/rpc_metrics.h"
 
-ABSL_FLAG(std::string, listen, "", "gRPC listen address (host:port); empty: the service's default port on 0.0.0.0");
-ABSL_FLAG(std::string, metrics_listen, "", "Prometheus /metrics address; empty: the service's default; 'off' disables");
+ABSL_FLAG(std::string, listen, "",
+          "gRPC listen address (host:port); empty: the service's default port on 0.0.0.0");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "Prometheus /metrics address; empty: the service's default; 'off' disables");
 ABSL_FLAG(double, drain_seconds, 10, "On SIGTERM, how long in-flight RPCs may take to finish");
 ABSL_FLAG(double, shutdown_grace_seconds, 0,
           "On SIGTERM, how long health reports NOT_SERVING before new RPCs are refused");
-ABSL_FLAG(double, access_log_sample_rate, 0.01, "Fraction of successful RPCs written to the access log");
+ABSL_FLAG(double, access_log_sample_rate, 0.01,
+          "Fraction of successful RPCs written to the access log");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(std::string, service_credentials_file, "",
           "File with the service credentials this server accepts, one per line");
@@ -62,8 +64,7 @@ std::string OperatorCredentialsFileFlag() { return absl::GetFlag(FLAGS_operator_
 
 absl::StatusOr<std::unique_ptr<ServiceServer>> ServiceServer::Start(
     const ServerConfig& config, std::shared_ptr<prometheus::Registry> registry,
-    const std::vector<grpc::Service*>& services,
-    const std::vector<std::string>& health_names) {
+    const std::vector<grpc::Service*>& services, const std::vector<std::string>& health_names) {
   std::unique_ptr<ServiceServer> server(new ServiceServer());
   server->config_ = config;
   server->registry_ = registry ? std::move(registry) : std::make_shared<prometheus::Registry>();
@@ -155,8 +156,7 @@ int WaitForTerminationSignal() {
   return signal;
 }
 
-int RunUntilSignalled(const ServerConfig& config,
-                      std::shared_ptr<prometheus::Registry> registry,
+int RunUntilSignalled(const ServerConfig& config, std::shared_ptr<prometheus::Registry> registry,
                       const std::vector<grpc::Service*>& services,
                       const std::vector<std::string>& health_names) {
   // Abseil's lock-order graph costs a hash-map update on every Mutex::Lock
@@ -172,7 +172,8 @@ int RunUntilSignalled(const ServerConfig& config,
       .With("port", (*server)->port())
       .With("metrics_port", (*server)->metrics_port());
   int signal = WaitForTerminationSignal();
-  LogLine(LogLevel::kInfo, "shutting down").With("signal", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  LogLine(LogLevel::kInfo, "shutting down")
+      .With("signal", signal == SIGTERM ? "SIGTERM" : "SIGINT");
   (*server)->Shutdown();
   (*server)->Wait();
   return 0;

@@ -1,12 +1,12 @@
 #ifndef CODINGAHEAD_COMMON_SERVER_H_
 #define CODINGAHEAD_COMMON_SERVER_H_
 
+#include <grpcpp/grpcpp.h>
+#include <prometheus/registry.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
-#include <prometheus/registry.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -21,9 +21,9 @@ class Exposer;
 namespace codingahead::common {
 
 struct ServerConfig {
-  std::string service_name;          // "catalog": log `service`, metric label
-  std::string listen;                // "0.0.0.0:50051"; port 0 picks one
-  std::string metrics_listen;        // "0.0.0.0:9101"; empty: no /metrics
+  std::string service_name;    // "catalog": log `service`, metric label
+  std::string listen;          // "0.0.0.0:50051"; port 0 picks one
+  std::string metrics_listen;  // "0.0.0.0:9101"; empty: no /metrics
   // Fraction of successful RPCs written to the access log (errors always are).
   double access_log_sample_rate = 0.01;
   // Between NOT_SERVING and refusing new calls: lets load balancers and
@@ -57,8 +57,7 @@ class ServiceServer {
   // service names reported SERVING ("codingahead.catalog.v1.CatalogService").
   static absl::StatusOr<std::unique_ptr<ServiceServer>> Start(
       const ServerConfig& config, std::shared_ptr<prometheus::Registry> registry,
-      const std::vector<grpc::Service*>& services,
-      const std::vector<std::string>& health_names);
+      const std::vector<grpc::Service*>& services, const std::vector<std::string>& health_names);
 
   ~ServiceServer();
 
@@ -105,8 +104,7 @@ int WaitForTerminationSignal();
 
 // The usual main body: start, log, wait for a signal, shut down gracefully.
 // Returns the process exit code.
-int RunUntilSignalled(const ServerConfig& config,
-                      std::shared_ptr<prometheus::Registry> registry,
+int RunUntilSignalled(const ServerConfig& config, std::shared_ptr<prometheus::Registry> registry,
                       const std::vector<grpc::Service*>& services,
                       const std::vector<std::string>& health_names);
 

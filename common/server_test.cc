@@ -1,15 +1,14 @@
 #include "common/server.h"
 
 #include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <thread>
-
-#include <grpcpp/generic/generic_stub.h>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -135,7 +134,8 @@ TEST(ServerTest, ReflectionListsTheServices) {
   grpc::CompletionQueue cq;
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  auto call = stub.PrepareCall(&context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  auto call = stub.PrepareCall(
+      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
   void* tag;
   bool ok;
   call->StartCall(reinterpret_cast<void*>(1));
@@ -175,8 +175,9 @@ TEST(ServerTest, MetricsCountRpcsByMethodAndCode) {
   EXPECT_THAT(metrics,
               HasSubstr("codingahead_rpc_requests_total{code=\"OK\",method=\"/"
                         "codingahead.testing.v1.BaselineService/Empty\",service=\"test\"} 3"));
-  EXPECT_THAT(metrics, HasSubstr("codingahead_rpc_duration_seconds_count{method=\"/"
-                                 "codingahead.testing.v1.BaselineService/Empty\",service=\"test\"} 3"));
+  EXPECT_THAT(metrics,
+              HasSubstr("codingahead_rpc_duration_seconds_count{method=\"/"
+                        "codingahead.testing.v1.BaselineService/Empty\",service=\"test\"} 3"));
 }
 
 TEST(ServerTest, ShutdownTurnsNotServingFirstAndDrainsInFlightCalls) {

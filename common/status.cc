@@ -46,10 +46,8 @@ absl::Status ResourceExhaustedError(absl::string_view message,
   return status;
 }
 
-absl::Status FailedPreconditionError(absl::string_view message,
-                                     absl::string_view type,
-                                     absl::string_view subject,
-                                     absl::string_view description) {
+absl::Status FailedPreconditionError(absl::string_view message, absl::string_view type,
+                                     absl::string_view subject, absl::string_view description) {
   absl::Status status = absl::FailedPreconditionError(message);
   google::rpc::PreconditionFailure failure;
   auto* v = failure.add_violations();
@@ -60,8 +58,7 @@ absl::Status FailedPreconditionError(absl::string_view message,
   return status;
 }
 
-absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
-                           absl::string_view domain,
+absl::Status WithErrorInfo(absl::Status status, absl::string_view reason, absl::string_view domain,
                            const std::vector<std::pair<std::string, std::string>>& metadata) {
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));
@@ -104,8 +101,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
-  absl::Status result(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
+  absl::Status result(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   if (!status.error_details().empty()) {
     google::rpc::Status rpc_status;
     if (rpc_status.ParseFromString(status.error_details())) {

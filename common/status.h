@@ -1,12 +1,12 @@
 #ifndef CODINGAHEAD_COMMON_STATUS_H_
 #define CODINGAHEAD_COMMON_STATUS_H_
 
+#include <grpcpp/support/status.h>
+
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -37,17 +37,13 @@ absl::Status ResourceExhaustedError(absl::string_view message,
                                     const std::vector<QuotaViolation>& violations);
 
 // FAILED_PRECONDITION with a google.rpc.PreconditionFailure.
-absl::Status FailedPreconditionError(absl::string_view message,
-                                     absl::string_view type,
-                                     absl::string_view subject,
-                                     absl::string_view description);
+absl::Status FailedPreconditionError(absl::string_view message, absl::string_view type,
+                                     absl::string_view subject, absl::string_view description);
 
 // Adds a google.rpc.ErrorInfo (reason, domain "codingahead.<service>",
 // metadata) to `status`.
-absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
-                           absl::string_view domain,
-                           const std::vector<std::pair<std::string, std::string>>&
-                               metadata = {});
+absl::Status WithErrorInfo(absl::Status status, absl::string_view reason, absl::string_view domain,
+                           const std::vector<std::pair<std::string, std::string>>& metadata = {});
 
 // Adds a google.rpc.RetryInfo (how long to wait before retrying).
 absl::Status WithRetryDelay(absl::Status status, absl::Duration delay);
@@ -72,8 +68,8 @@ void SetDetail(absl::Status& status, const google::protobuf::Message& detail);
 template <typename T>
 std::optional<T> GetDetail(const absl::Status& status) {
   T detail;
-  auto payload = status.GetPayload(
-      "type.googleapis.com/" + std::string(T::descriptor()->full_name()));
+  auto payload =
+      status.GetPayload("type.googleapis.com/" + std::string(T::descriptor()->full_name()));
   if (!payload.has_value()) return std::nullopt;
   if (!detail.ParseFromString(std::string(*payload))) return std::nullopt;
   return detail;

@@ -28,8 +28,9 @@ TEST(StatusTest, FieldViolationsSurviveTheRoundTripThroughGrpc) {
 }
 
 TEST(StatusTest, QuotaFailureAndErrorInfoTravelTogether) {
-  absl::Status status = ResourceExhaustedError(
-      "0 code page views remaining.", {{"guest:abc", "Guest accounts are limited to 1 page view."}});
+  absl::Status status =
+      ResourceExhaustedError("0 code page views remaining.",
+                             {{"guest:abc", "Guest accounts are limited to 1 page view."}});
   status = WithErrorInfo(status, "VIEWS_EXHAUSTED", "codingahead.account", {{"plan", "guest"}});
   status = WithRetryDelay(status, absl::Milliseconds(1500));
   absl::Status back = FromGrpcStatus(ToGrpcStatus(status));

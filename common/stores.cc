@@ -22,7 +22,8 @@ ABSL_FLAG(std::string, migrate, "auto",
 namespace codingahead::common {
 
 absl::StatusOr<std::unique_ptr<RedisClient>> ConnectRedisFromFlags() {
-  auto password = LoadSecret(absl::GetFlag(FLAGS_redis_password_file), "CODINGAHEAD_REDIS_PASSWORD");
+  auto password =
+      LoadSecret(absl::GetFlag(FLAGS_redis_password_file), "CODINGAHEAD_REDIS_PASSWORD");
   if (!password.ok()) return password.status();
   RedisOptions options;
   options.url = absl::GetFlag(FLAGS_redis_url);

@@ -1,13 +1,12 @@
 // The catalog as a user meets it: the importer writes a snapshot from the
 // shared data, ca-catalog serves it over loopback gRPC, cactl reads it.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 
 #include <atomic>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "catalog/v1/catalog.grpc.pb.h"
@@ -30,8 +29,8 @@ class CatalogE2eTest : public ::testing::Test {
     dir_ = new testing::TempDir("ca-catalog-e2e");
     CommandResult imported =
         RunCommand({CA_IMPORT_BINARY, absl::StrCat("--hcpcs_dir=", CA_SHARED_DATA_DIR, "/hcpcs"),
-             absl::StrCat("--cpt_file=", CA_CPT_SAMPLE_FILE),
-             absl::StrCat("--out_dir=", dir_->path(), "/catalog")});
+                    absl::StrCat("--cpt_file=", CA_CPT_SAMPLE_FILE),
+                    absl::StrCat("--out_dir=", dir_->path(), "/catalog")});
     ASSERT_EQ(imported.exit_code, 0) << imported.output;
   }
   static void TearDownTestSuite() {
@@ -40,10 +39,9 @@ class CatalogE2eTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    auto catalog = ServiceProcess::Start(
-        CA_CATALOG_BINARY, "catalog", dir_->path(),
-        {absl::StrCat("--snapshot_dir=", dir_->path(), "/catalog"), "--shutdown_grace_seconds=1",
-         "--drain_seconds=60"});
+    auto catalog = ServiceProcess::Start(CA_CATALOG_BINARY, "catalog", dir_->path(),
+                                         {absl::StrCat("--snapshot_dir=", dir_->path(), "/catalog"),
+                                          "--shutdown_grace_seconds=1", "--drain_seconds=60"});
     ASSERT_TRUE(catalog.ok()) << catalog.status();
     catalog_ = *std::move(catalog);
     stub_ = v1::CatalogService::NewStub(catalog_->channel());

@@ -1,11 +1,11 @@
 // The metered code page end to end (DESIGN.md §4): real ca-catalog and
 // ca-account binaries over loopback gRPC, a real Redis and PostgreSQL.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <fstream>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "account/v1/account.grpc.pb.h"
@@ -41,10 +41,10 @@ class MeteredPageTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir("ca-metered-e2e");
-    CommandResult imported = RunCommand(
-        {CA_IMPORT_BINARY, absl::StrCat("--hcpcs_dir=", CA_SHARED_DATA_DIR, "/hcpcs"),
-         absl::StrCat("--cpt_file=", CA_CPT_SAMPLE_FILE),
-         absl::StrCat("--out_dir=", dir_->path(), "/catalog")});
+    CommandResult imported =
+        RunCommand({CA_IMPORT_BINARY, absl::StrCat("--hcpcs_dir=", CA_SHARED_DATA_DIR, "/hcpcs"),
+                    absl::StrCat("--cpt_file=", CA_CPT_SAMPLE_FILE),
+                    absl::StrCat("--out_dir=", dir_->path(), "/catalog")});
     ASSERT_EQ(imported.exit_code, 0) << imported.output;
     std::ofstream(dir_->path() + "/service-credential") << kServiceCredential << "\n";
     std::ofstream(dir_->path() + "/operator-credential") << kOperatorCredential << "\n";
@@ -118,8 +118,7 @@ class MeteredPageTest : public ::testing::Test {
   }
 
   grpc::Status Page(const std::string& token, const std::string& code,
-                    catalog_v1::GetCodePageResponse* response,
-                    const std::string& request_id = "",
+                    catalog_v1::GetCodePageResponse* response, const std::string& request_id = "",
                     const std::string& client_ip = "198.51.100.7") {
     grpc::ClientContext context;
     Prepare(&context, token, client_ip);
@@ -296,8 +295,8 @@ TEST_F(MeteredPageTest, RedisStoppedIsUnavailableNeverAFreeViewAndCountsSurvive)
   EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE) << down.error_message();
 
   ASSERT_TRUE(redis_->Restart().ok());
-  ASSERT_TRUE(testing::WaitUntil([&] { return Page(token, "E0601", &page).ok(); },
-                                 absl::Seconds(10)));
+  ASSERT_TRUE(
+      testing::WaitUntil([&] { return Page(token, "E0601", &page).ok(); }, absl::Seconds(10)));
   EXPECT_FALSE(page.allowance().charged());
   EXPECT_EQ(page.allowance().views_remaining(), 4) << "counts intact, nothing charged while down";
 }
@@ -327,10 +326,10 @@ TEST_F(MeteredPageTest, ReadmeCactlSession) {
   std::ofstream(creds + "/service-credential") << kServiceCredential << "\n";
   std::ofstream(creds + "/operator-credential") << kOperatorCredential << "\n";
   auto cactl = [&](std::vector<std::string> args, const std::string& stdin_text = "") {
-    std::vector<std::string> argv = {
-        CA_CACTL_BINARY, absl::StrCat("--catalog_target=", catalog_->target()),
-        absl::StrCat("--account_target=", account_->target()),
-        absl::StrCat("--credentials_dir=", creds)};
+    std::vector<std::string> argv = {CA_CACTL_BINARY,
+                                     absl::StrCat("--catalog_target=", catalog_->target()),
+                                     absl::StrCat("--account_target=", account_->target()),
+                                     absl::StrCat("--credentials_dir=", creds)};
     argv.insert(argv.end(), args.begin(), args.end());
     if (stdin_text.empty()) return RunCommand(argv);
     // Feed the password through a shell pipe.

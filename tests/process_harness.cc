@@ -71,8 +71,8 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
   if (!process.ok()) return process.status();
   // Probe with plain TCP first: a gRPC channel that fails to connect backs
   // off for seconds before trying again.
-  bool listening = testing::WaitUntil([&] { return PortAcceptsConnections(port); },
-                                      absl::Seconds(30));
+  bool listening =
+      testing::WaitUntil([&] { return PortAcceptsConnections(port); }, absl::Seconds(30));
   std::unique_ptr<ServiceProcess> service(new ServiceProcess(*std::move(process), port, log));
   bool ready = listening && testing::WaitUntil(
                                 [&] {

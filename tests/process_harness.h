@@ -1,11 +1,11 @@
 #ifndef CODINGAHEAD_TESTS_PROCESS_HARNESS_H_
 #define CODINGAHEAD_TESTS_PROCESS_HARNESS_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "common/testing/subprocess.h"
@@ -20,7 +20,7 @@ struct CommandResult {
 
 // Runs `argv` to completion (at most `timeout`) and returns its output.
 CommandResult RunCommand(const std::vector<std::string>& argv,
-                  absl::Duration timeout = absl::Seconds(60));
+                         absl::Duration timeout = absl::Seconds(60));
 
 // A service binary started on a free port, ready once gRPC health reports
 // SERVING; logs go to `<dir>/<name>.log`.

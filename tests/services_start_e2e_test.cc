@@ -1,10 +1,9 @@
 // The account, jobs and assistant binaries against real Redis and PostgreSQL:
 // they check their stores at start-up, apply migrations, and serve health
 // while their RPCs are not built yet.
-#include <sys/wait.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/testing/postgres_server.h"
@@ -56,10 +55,10 @@ TEST_F(ServicesStartTest, EachServiceStartsAndReportsItsServiceServing) {
     const char* name;
     const char* health_name;
   };
-  for (const Case& c : {Case{CA_ACCOUNT_BINARY, "account", "codingahead.account.v1.AccountService"},
-                        Case{CA_JOBS_BINARY, "jobs", "codingahead.jobs.v1.JobBoardService"},
-                        Case{CA_ASSISTANT_BINARY, "assistant",
-                             "codingahead.assistant.v1.AssistantService"}}) {
+  for (const Case& c :
+       {Case{CA_ACCOUNT_BINARY, "account", "codingahead.account.v1.AccountService"},
+        Case{CA_JOBS_BINARY, "jobs", "codingahead.jobs.v1.JobBoardService"},
+        Case{CA_ASSISTANT_BINARY, "assistant", "codingahead.assistant.v1.AssistantService"}}) {
     auto service = ServiceProcess::Start(c.binary, c.name, dir_.path(),
                                          StoreFlags(absl::StrCat("start_", c.name)));
     ASSERT_TRUE(service.ok()) << service.status();
@@ -71,8 +70,8 @@ TEST_F(ServicesStartTest, EachServiceStartsAndReportsItsServiceServing) {
 }
 
 TEST_F(ServicesStartTest, RpcsNotBuiltYetAnswerUnimplemented) {
-  auto jobs = ServiceProcess::Start(CA_JOBS_BINARY, "jobs", dir_.path(),
-                                    StoreFlags("unimplemented_jobs"));
+  auto jobs =
+      ServiceProcess::Start(CA_JOBS_BINARY, "jobs", dir_.path(), StoreFlags("unimplemented_jobs"));
   ASSERT_TRUE(jobs.ok()) << jobs.status();
   auto stub = jobs::v1::JobBoardService::NewStub((*jobs)->channel());
   grpc::ClientContext context;

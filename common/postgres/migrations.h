@@ -57,8 +57,7 @@ int64_t MigrationLockKey(absl::string_view service);
 // Reads the `NNNN_name.sql` files of `path` (other files are ignored; a .sql
 // file not named so is InvalidArgument), sorted by number and checked by
 // ValidateMigrations. NotFound when the folder does not exist.
-absl::StatusOr<std::vector<Migration>> LoadMigrationsFromDir(
-    const std::string& path);
+absl::StatusOr<std::vector<Migration>> LoadMigrationsFromDir(const std::string& path);
 
 // InvalidArgument unless the numbers are exactly 1..N (no gap, no duplicate)
 // and every migration has a name. The order of `migrations` does not matter.
@@ -84,13 +83,12 @@ absl::Status VerifyMigrations(PostgresPool& pool, const std::string& service,
 
 // ApplyMigrations for kAuto and kOnly, VerifyMigrations for kOff.
 absl::Status RunMigrations(PostgresPool& pool, const std::string& service,
-                           const std::vector<Migration>& migrations,
-                           MigrateMode mode);
+                           const std::vector<Migration>& migrations, MigrateMode mode);
 
 // What schema_migrations records for `service`, by version; empty when the
 // table does not exist yet.
-absl::StatusOr<std::vector<AppliedMigration>> ListAppliedMigrations(
-    PostgresPool& pool, const std::string& service);
+absl::StatusOr<std::vector<AppliedMigration>> ListAppliedMigrations(PostgresPool& pool,
+                                                                    const std::string& service);
 
 }  // namespace codingahead::common
 

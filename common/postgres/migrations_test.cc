@@ -52,8 +52,7 @@ TEST(MigrationChecksumTest, IsHexSha256OfTheBytes) {
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(MigrationChecksum("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(MigrationChecksum(
-                "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+  EXPECT_EQ(MigrationChecksum("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
   EXPECT_EQ(MigrationChecksum(std::string(1000000, 'a')),
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
@@ -70,12 +69,9 @@ TEST(ParseMigrateModeTest, AcceptsAutoOnlyOff) {
   EXPECT_EQ(ParseMigrateMode("auto").value(), MigrateMode::kAuto);
   EXPECT_EQ(ParseMigrateMode("only").value(), MigrateMode::kOnly);
   EXPECT_EQ(ParseMigrateMode("off").value(), MigrateMode::kOff);
-  EXPECT_EQ(ParseMigrateMode("sometimes").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ParseMigrateMode("").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  for (MigrateMode mode :
-       {MigrateMode::kAuto, MigrateMode::kOnly, MigrateMode::kOff}) {
+  EXPECT_EQ(ParseMigrateMode("sometimes").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseMigrateMode("").status().code(), absl::StatusCode::kInvalidArgument);
+  for (MigrateMode mode : {MigrateMode::kAuto, MigrateMode::kOnly, MigrateMode::kOff}) {
     EXPECT_EQ(ParseMigrateMode(MigrateModeName(mode)).value(), mode);
   }
 }
@@ -86,20 +82,16 @@ TEST(ValidateMigrationsTest, RefusesGapsAndDuplicates) {
   absl::Status gap = ValidateMigrations({M(1, "a", ""), M(3, "c", "")});
   EXPECT_EQ(gap.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(gap.message(), HasSubstr("0002"));
-  EXPECT_EQ(ValidateMigrations({M(2, "b", "")}).code(),
-            absl::StatusCode::kInvalidArgument);
-  absl::Status duplicate =
-      ValidateMigrations({M(1, "a", ""), M(2, "b", ""), M(2, "c", "")});
+  EXPECT_EQ(ValidateMigrations({M(2, "b", "")}).code(), absl::StatusCode::kInvalidArgument);
+  absl::Status duplicate = ValidateMigrations({M(1, "a", ""), M(2, "b", ""), M(2, "c", "")});
   EXPECT_EQ(duplicate.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(duplicate.message(), HasSubstr("duplicate"));
-  EXPECT_EQ(ValidateMigrations({M(1, "", "")}).code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ValidateMigrations({M(1, "", "")}).code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(LoadMigrationsFromDirTest, ReadsNumberedFilesInOrder) {
   TempDir dir;
-  WriteFile(dir.path() + "/0002_add_email.sql",
-            "ALTER TABLE a ADD email text;");
+  WriteFile(dir.path() + "/0002_add_email.sql", "ALTER TABLE a ADD email text;");
   WriteFile(dir.path() + "/0001_create_a.sql", "CREATE TABLE a (id int);\n");
   WriteFile(dir.path() + "/README.md", "not a migration");
   auto migrations = LoadMigrationsFromDir(dir.path());
@@ -173,8 +165,7 @@ class MigrationsTest : public ::testing::Test {
     ASSERT_NE(pool_, nullptr);
   }
 
-  std::unique_ptr<PostgresPool> MakePool(
-      absl::Duration statement_timeout = absl::Seconds(10)) {
+  std::unique_ptr<PostgresPool> MakePool(absl::Duration statement_timeout = absl::Seconds(10)) {
     PostgresOptions options;
     options.url = url_;
     options.pool_size = 2;
@@ -185,11 +176,10 @@ class MigrationsTest : public ::testing::Test {
   }
 
   absl::StatusOr<std::string> QueryText(const std::string& sql) {
-    return pool_->WithTransaction(
-        [&](pqxx::work& txn) -> absl::StatusOr<std::string> {
-          auto field = txn.exec1(sql)[0];
-          return field.is_null() ? "NULL" : field.as<std::string>();
-        });
+    return pool_->WithTransaction([&](pqxx::work& txn) -> absl::StatusOr<std::string> {
+      auto field = txn.exec1(sql)[0];
+      return field.is_null() ? "NULL" : field.as<std::string>();
+    });
   }
 
   std::vector<AppliedMigration> Applied(const std::string& service) {
@@ -212,8 +202,7 @@ const std::vector<Migration>& AccountMigrations() {
       M(1, "create_accounts",
         "CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL);"),
       M(2, "add_plan", "ALTER TABLE accounts ADD COLUMN plan text;"),
-      M(3, "seed",
-        "INSERT INTO accounts (id, email, plan) VALUES (1, 'a@b', 'free');"),
+      M(3, "seed", "INSERT INTO accounts (id, email, plan) VALUES (1, 'a@b', 'free');"),
   };
   return *kMigrations;
 }
@@ -221,8 +210,7 @@ const std::vector<Migration>& AccountMigrations() {
 TEST_F(MigrationsTest, AppliesInOrderAndRecordsEach) {
   // Given out of order: applied by number.
   const auto& all = AccountMigrations();
-  absl::Status status =
-      ApplyMigrations(*pool_, "account", {all[2], all[0], all[1]});
+  absl::Status status = ApplyMigrations(*pool_, "account", {all[2], all[0], all[1]});
   ASSERT_TRUE(status.ok()) << status;
   std::vector<AppliedMigration> applied = Applied("account");
   ASSERT_THAT(Versions(applied), ElementsAre(1, 2, 3));
@@ -231,8 +219,7 @@ TEST_F(MigrationsTest, AppliesInOrderAndRecordsEach) {
     EXPECT_EQ(applied[i].checksum, MigrationChecksum(all[i].sql));
     EXPECT_LT(absl::Now() - applied[i].applied_at, absl::Minutes(5));
   }
-  EXPECT_EQ(QueryText("SELECT plan FROM accounts WHERE id = 1").value_or(""),
-            "free");
+  EXPECT_EQ(QueryText("SELECT plan FROM accounts WHERE id = 1").value_or(""), "free");
 }
 
 TEST_F(MigrationsTest, SecondRunChangesNothing) {
@@ -276,12 +263,11 @@ TEST_F(MigrationsTest, GapOrDuplicateIsRefusedBeforeTouchingTheDatabase) {
   const auto& all = AccountMigrations();
   absl::Status gap = ApplyMigrations(*pool_, "account", {all[0], all[2]});
   EXPECT_EQ(gap.code(), absl::StatusCode::kInvalidArgument) << gap;
-  absl::Status duplicate = ApplyMigrations(
-      *pool_, "account", {all[0], all[1], M(2, "other", "SELECT 1")});
+  absl::Status duplicate =
+      ApplyMigrations(*pool_, "account", {all[0], all[1], M(2, "other", "SELECT 1")});
   EXPECT_EQ(duplicate.code(), absl::StatusCode::kInvalidArgument) << duplicate;
   EXPECT_TRUE(Applied("account").empty());
-  EXPECT_EQ(QueryText("SELECT to_regclass('accounts')::text").value_or(""),
-            "NULL");
+  EXPECT_EQ(QueryText("SELECT to_regclass('accounts')::text").value_or(""), "NULL");
 }
 
 TEST_F(MigrationsTest, FailingMigrationRollsBackWhole) {
@@ -290,14 +276,12 @@ TEST_F(MigrationsTest, FailingMigrationRollsBackWhole) {
                        "CREATE TABLE partial (id int);"
                        "INSERT INTO partial VALUES (1);"
                        "INSERT INTO no_such_table VALUES (1);");
-  absl::Status status =
-      ApplyMigrations(*pool_, "account", {all[0], broken, all[2]});
+  absl::Status status = ApplyMigrations(*pool_, "account", {all[0], broken, all[2]});
   EXPECT_FALSE(status.ok());
   EXPECT_THAT(status.message(), HasSubstr("0002_half_done"));
   // The one before stays, the failing one left nothing, the next did not run.
   EXPECT_THAT(Versions(Applied("account")), ElementsAre(1));
-  EXPECT_EQ(QueryText("SELECT to_regclass('partial')::text").value_or(""),
-            "NULL");
+  EXPECT_EQ(QueryText("SELECT to_regclass('partial')::text").value_or(""), "NULL");
   // Fixed (it never landed, so changing it is fine), the run completes.
   absl::Status fixed = ApplyMigrations(*pool_, "account", all);
   ASSERT_TRUE(fixed.ok()) << fixed;
@@ -308,8 +292,7 @@ TEST_F(MigrationsTest, ConcurrentRunsApplyEachMigrationOnce) {
   // The first migration is slow, so that the runs overlap; it is longer than
   // the pools' statement timeout, which a run lifts.
   std::vector<Migration> migrations = {
-      M(1, "create_once",
-        "CREATE TABLE once (id int PRIMARY KEY); SELECT pg_sleep(0.5);"),
+      M(1, "create_once", "CREATE TABLE once (id int PRIMARY KEY); SELECT pg_sleep(0.5);"),
       M(2, "insert_once", "INSERT INTO once VALUES (2);"),
   };
   constexpr int kReplicas = 4;
@@ -334,27 +317,22 @@ TEST_F(MigrationsTest, ConcurrentRunsApplyEachMigrationOnce) {
   EXPECT_EQ(QueryText("SELECT count(*) FROM once").value_or(""), "1");
   // Each pool got its statement timeout back.
   for (auto& pool : pools) {
-    auto timeout = pool->WithTransaction(
-        [](pqxx::work& txn) -> absl::StatusOr<std::string> {
-          return txn.exec1("SHOW statement_timeout")[0].as<std::string>();
-        });
+    auto timeout = pool->WithTransaction([](pqxx::work& txn) -> absl::StatusOr<std::string> {
+      return txn.exec1("SHOW statement_timeout")[0].as<std::string>();
+    });
     EXPECT_EQ(timeout.value_or(""), "200ms");
   }
 }
 
 TEST_F(MigrationsTest, OffModeOnlyVerifies) {
   const auto& all = AccountMigrations();
-  absl::Status before =
-      RunMigrations(*pool_, "account", all, MigrateMode::kOff);
+  absl::Status before = RunMigrations(*pool_, "account", all, MigrateMode::kOff);
   EXPECT_EQ(before.code(), absl::StatusCode::kFailedPrecondition) << before;
   EXPECT_THAT(before.message(), HasSubstr("0001_create_accounts"));
   EXPECT_TRUE(Applied("account").empty());
 
-  ASSERT_TRUE(
-      RunMigrations(*pool_, "account", {all[0], all[1]}, MigrateMode::kOnly)
-          .ok());
-  absl::Status partial =
-      RunMigrations(*pool_, "account", all, MigrateMode::kOff);
+  ASSERT_TRUE(RunMigrations(*pool_, "account", {all[0], all[1]}, MigrateMode::kOnly).ok());
+  absl::Status partial = RunMigrations(*pool_, "account", all, MigrateMode::kOff);
   EXPECT_EQ(partial.code(), absl::StatusCode::kFailedPrecondition) << partial;
   EXPECT_THAT(partial.message(), HasSubstr("0003_seed"));
   EXPECT_THAT(Versions(Applied("account")), ElementsAre(1, 2));
@@ -363,15 +341,13 @@ TEST_F(MigrationsTest, OffModeOnlyVerifies) {
   absl::Status after = RunMigrations(*pool_, "account", all, MigrateMode::kOff);
   EXPECT_TRUE(after.ok()) << after;
   // An older binary (knowing fewer migrations) still starts.
-  EXPECT_TRUE(
-      RunMigrations(*pool_, "account", {all[0]}, MigrateMode::kOff).ok());
+  EXPECT_TRUE(RunMigrations(*pool_, "account", {all[0]}, MigrateMode::kOff).ok());
 }
 
 TEST_F(MigrationsTest, ServicesKeepSeparateHistories) {
   ASSERT_TRUE(ApplyMigrations(*pool_, "account", AccountMigrations()).ok());
-  absl::Status jobs = ApplyMigrations(
-      *pool_, "jobs",
-      {M(1, "create_postings", "CREATE TABLE postings (id int);")});
+  absl::Status jobs =
+      ApplyMigrations(*pool_, "jobs", {M(1, "create_postings", "CREATE TABLE postings (id int);")});
   ASSERT_TRUE(jobs.ok()) << jobs;
   EXPECT_THAT(Versions(Applied("account")), ElementsAre(1, 2, 3));
   EXPECT_THAT(Versions(Applied("jobs")), ElementsAre(1));

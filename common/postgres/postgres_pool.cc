@@ -56,16 +56,13 @@ std::string Mask(std::string text, const std::string& secret) {
 }
 
 bool IsUri(absl::string_view url) {
-  return absl::StartsWith(url, "postgresql://") ||
-         absl::StartsWith(url, "postgres://");
+  return absl::StartsWith(url, "postgresql://") || absl::StartsWith(url, "postgres://");
 }
 
 // Appends keyword=value (a plain value: letters, digits, '_', '-').
-void AppendOption(std::string& url, absl::string_view keyword,
-                  absl::string_view value) {
+void AppendOption(std::string& url, absl::string_view keyword, absl::string_view value) {
   if (IsUri(url)) {
-    absl::StrAppend(&url, absl::StrContains(url, '?') ? "&" : "?", keyword, "=",
-                    value);
+    absl::StrAppend(&url, absl::StrContains(url, '?') ? "&" : "?", keyword, "=", value);
   } else {
     absl::StrAppend(&url, url.empty() ? "" : " ", keyword, "=", value);
   }
@@ -75,8 +72,8 @@ absl::StatusCode CodeForSqlState(const std::string& state) {
   if (state == "23505") return absl::StatusCode::kAlreadyExists;
   if (absl::StartsWith(state, "40")) return absl::StatusCode::kAborted;
   if (state == "57014") return absl::StatusCode::kDeadlineExceeded;
-  if (absl::StartsWith(state, "08") || state == "57P01" || state == "57P02" ||
-      state == "57P03" || state == "53300") {
+  if (absl::StartsWith(state, "08") || state == "57P01" || state == "57P02" || state == "57P03" ||
+      state == "53300") {
     return absl::StatusCode::kUnavailable;
   }
   return absl::StatusCode::kInternal;
@@ -97,8 +94,7 @@ bool StillOpen(pqxx::connection& connection) {
     pollfd readable{connection.sock(), POLLIN, 0};
     int ready = poll(&readable, 1, /*timeout=*/0);
     if (ready == 0) return true;
-    if (ready < 0 || (readable.revents & (POLLERR | POLLHUP | POLLNVAL)) ||
-        attempt > 0) {
+    if (ready < 0 || (readable.revents & (POLLERR | POLLHUP | POLLNVAL)) || attempt > 0) {
       return false;
     }
     try {
@@ -112,8 +108,7 @@ bool StillOpen(pqxx::connection& connection) {
 
 }  // namespace
 
-absl::Status StatusFromPostgresException(const std::exception& e,
-                                         const std::string& secret) {
+absl::Status StatusFromPostgresException(const std::exception& e, const std::string& secret) {
   absl::string_view what = e.what();
   absl::string_view first_line = what.substr(0, what.find('\n'));
   for (absl::string_view prefix : {"ERROR:", "FATAL:", "PANIC:"}) {
@@ -140,9 +135,8 @@ absl::Status StatusFromPostgresException(const std::exception& e,
   } else if (dynamic_cast<const std::bad_alloc*>(&e) != nullptr) {
     code = absl::StatusCode::kResourceExhausted;
   }
-  std::string message =
-      absl::StrCat("postgres", sqlstate.empty() ? "" : " ", sqlstate, ": ",
-                   first_line.empty() ? "error" : first_line, note);
+  std::string message = absl::StrCat("postgres", sqlstate.empty() ? "" : " ", sqlstate, ": ",
+                                     first_line.empty() ? "error" : first_line, note);
   return absl::Status(code, Mask(std::move(message), secret));
 }
 
@@ -153,8 +147,7 @@ std::string DescribePostgresUrl(const std::string& url) {
   if (host.empty()) host = info.Get("hostaddr");
   std::string user = info.Get("user");
   std::string port = info.Get("port");
-  return absl::StrCat(user, user.empty() ? "" : "@",
-                      host.empty() ? "(default host)" : host,
+  return absl::StrCat(user, user.empty() ? "" : "@", host.empty() ? "(default host)" : host,
                       port.empty() ? "" : ":", port, "/", info.Get("dbname"));
 }
 
@@ -189,8 +182,8 @@ void PostgresPool::Lease::Release() {
 // ---------------------------------------------------------------------------
 // PostgresPool
 
-absl::StatusOr<std::unique_ptr<PostgresPool>> PostgresPool::Create(
-    PostgresOptions options, PostgresObserver* observer) {
+absl::StatusOr<std::unique_ptr<PostgresPool>> PostgresPool::Create(PostgresOptions options,
+                                                                   PostgresObserver* observer) {
   if (options.url.empty()) {
     return absl::InvalidArgumentError("PostgreSQL URL is empty");
   }
@@ -202,28 +195,25 @@ absl::StatusOr<std::unique_ptr<PostgresPool>> PostgresPool::Create(
       options.acquire_timeout < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("PostgreSQL timeouts must be >= 0");
   }
-  std::unique_ptr<PostgresPool> pool(
-      new PostgresPool(std::move(options), observer));
+  std::unique_ptr<PostgresPool> pool(new PostgresPool(std::move(options), observer));
   ConnInfo info(pool->options_.url);
   if (!info.ok()) {
     // libpq's message names the bad part, not the password; mask it anyway.
-    return absl::InvalidArgumentError(absl::StrCat(
-        "bad PostgreSQL URL: ", absl::StripAsciiWhitespace(info.error())));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad PostgreSQL URL: ", absl::StripAsciiWhitespace(info.error())));
   }
   pool->password_ = info.Get("password");
   pool->description_ = DescribePostgresUrl(pool->options_.url);
   pool->connection_string_ = pool->options_.url;
   if (info.Get("connect_timeout").empty() &&
       pool->options_.connect_timeout > absl::ZeroDuration()) {
-    int64_t seconds = static_cast<int64_t>(
-        std::ceil(absl::ToDoubleSeconds(pool->options_.connect_timeout)));
+    int64_t seconds =
+        static_cast<int64_t>(std::ceil(absl::ToDoubleSeconds(pool->options_.connect_timeout)));
     AppendOption(pool->connection_string_, "connect_timeout",
                  absl::StrCat(std::max<int64_t>(seconds, 2)));
   }
-  if (info.Get("application_name").empty() &&
-      !pool->options_.application_name.empty()) {
-    AppendOption(pool->connection_string_, "application_name",
-                 pool->options_.application_name);
+  if (info.Get("application_name").empty() && !pool->options_.application_name.empty()) {
+    AppendOption(pool->connection_string_, "application_name", pool->options_.application_name);
   }
 
   // One connection now, so that a wrong URL or a server that is down fails
@@ -247,13 +237,10 @@ PostgresPool::~PostgresPool() {
 }
 
 std::string PostgresPool::StatementTimeoutSetting() const {
-  return absl::StrCat(std::max<int64_t>(
-      1, absl::ToInt64Milliseconds(options_.statement_timeout)));
+  return absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(options_.statement_timeout)));
 }
 
-bool PostgresPool::CanBorrow() const {
-  return !idle_.empty() || open_ < options_.pool_size;
-}
+bool PostgresPool::CanBorrow() const { return !idle_.empty() || open_ < options_.pool_size; }
 
 PostgresPool::Stats PostgresPool::GetStats() const {
   absl::MutexLock lock(&mu_);
@@ -277,11 +264,10 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PostgresPool::Connect() {
     }
   } catch (const std::exception& e) {
     status = StatusFromPostgresException(e, password_);
-    status = absl::Status(status.code() == absl::StatusCode::kInternal
-                              ? absl::StatusCode::kUnavailable
-                              : status.code(),
-                          absl::StrCat("cannot connect to PostgreSQL ",
-                                       description_, ": ", status.message()));
+    status = absl::Status(
+        status.code() == absl::StatusCode::kInternal ? absl::StatusCode::kUnavailable
+                                                     : status.code(),
+        absl::StrCat("cannot connect to PostgreSQL ", description_, ": ", status.message()));
     connection.reset();
   }
   if (observer_ != nullptr) {
@@ -298,9 +284,8 @@ absl::StatusOr<PostgresPool::Lease> PostgresPool::Borrow() {
   {
     absl::MutexLock lock(&mu_);
     ++waiting_;
-    acquired =
-        mu_.AwaitWithTimeout(absl::Condition(this, &PostgresPool::CanBorrow),
-                             options_.acquire_timeout);
+    acquired = mu_.AwaitWithTimeout(absl::Condition(this, &PostgresPool::CanBorrow),
+                                    options_.acquire_timeout);
     --waiting_;
     if (acquired) {
       if (!idle_.empty()) {
@@ -311,13 +296,11 @@ absl::StatusOr<PostgresPool::Lease> PostgresPool::Borrow() {
       }
     }
   }
-  if (observer_ != nullptr)
-    observer_->OnPoolWait(absl::Now() - start, acquired);
+  if (observer_ != nullptr) observer_->OnPoolWait(absl::Now() - start, acquired);
   if (!acquired) {
-    return absl::DeadlineExceededError(
-        absl::StrCat("no free PostgreSQL connection within ",
-                     absl::FormatDuration(options_.acquire_timeout), " (all ",
-                     options_.pool_size, " in use)"));
+    return absl::DeadlineExceededError(absl::StrCat("no free PostgreSQL connection within ",
+                                                    absl::FormatDuration(options_.acquire_timeout),
+                                                    " (all ", options_.pool_size, " in use)"));
   }
   if (connection != nullptr && !StillOpen(*connection)) {
     connection.reset();  // its slot is reused for a new connection
@@ -335,8 +318,7 @@ absl::StatusOr<PostgresPool::Lease> PostgresPool::Borrow() {
   return Lease(this, std::move(connection));
 }
 
-void PostgresPool::Return(std::unique_ptr<pqxx::connection> connection,
-                          bool broken) {
+void PostgresPool::Return(std::unique_ptr<pqxx::connection> connection, bool broken) {
   if (!broken && connection->is_open()) {
     absl::MutexLock lock(&mu_);
     idle_.push_back(std::move(connection));
@@ -348,8 +330,7 @@ void PostgresPool::Return(std::unique_ptr<pqxx::connection> connection,
   --open_;
 }
 
-absl::Status PostgresPool::Run(
-    absl::FunctionRef<absl::Status(pqxx::connection&)> body) {
+absl::Status PostgresPool::Run(absl::FunctionRef<absl::Status(pqxx::connection&)> body) {
   absl::StatusOr<Lease> lease = Borrow();
   if (!lease.ok()) return lease.status();
   absl::Time start = absl::Now();
@@ -362,8 +343,7 @@ absl::Status PostgresPool::Run(
   } catch (...) {
     status = absl::InternalError("postgres: unknown exception");
   }
-  if (observer_ != nullptr)
-    observer_->OnQuery(status.code(), absl::Now() - start);
+  if (observer_ != nullptr) observer_->OnQuery(status.code(), absl::Now() - start);
   return status;
 }
 

@@ -69,8 +69,7 @@ class PostgresObserver {
 //   anything else                                  -> Internal
 // The message keeps the first line of the server's error (no DETAIL with row
 // values) and the SQLSTATE; every occurrence of `secret` is masked.
-absl::Status StatusFromPostgresException(const std::exception& e,
-                                         const std::string& secret = "");
+absl::Status StatusFromPostgresException(const std::exception& e, const std::string& secret = "");
 
 // "user@host:port/db" for messages: never the password.
 std::string DescribePostgresUrl(const std::string& url);
@@ -84,8 +83,8 @@ class PostgresPool {
   // Validates the options and opens one connection (so a bad URL or a server
   // that is down shows at start-up). `observer` may be null; when set it must
   // outlive the pool.
-  static absl::StatusOr<std::unique_ptr<PostgresPool>> Create(
-      PostgresOptions options, PostgresObserver* observer = nullptr);
+  static absl::StatusOr<std::unique_ptr<PostgresPool>> Create(PostgresOptions options,
+                                                              PostgresObserver* observer = nullptr);
 
   PostgresPool(const PostgresPool&) = delete;
   PostgresPool& operator=(const PostgresPool&) = delete;
@@ -181,8 +180,7 @@ inline constexpr bool kIsStatusResult<absl::StatusOr<T>> = true;
 }  // namespace postgres_internal
 
 template <typename Fn>
-std::invoke_result_t<Fn&, pqxx::connection&> PostgresPool::WithConnection(
-    Fn&& fn) {
+std::invoke_result_t<Fn&, pqxx::connection&> PostgresPool::WithConnection(Fn&& fn) {
   using R = std::invoke_result_t<Fn&, pqxx::connection&>;
   static_assert(postgres_internal::kIsStatusResult<R>,
                 "fn must return absl::Status or absl::StatusOr<T>");

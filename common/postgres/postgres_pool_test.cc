@@ -51,13 +51,10 @@ class CountingObserver : public PostgresObserver {
     ++waits;
     if (!acquired) ++wait_timeouts;
   }
-  void OnConnect(absl::StatusCode code, absl::Duration latency) override {
-    ++connects;
-  }
+  void OnConnect(absl::StatusCode code, absl::Duration latency) override { ++connects; }
   void OnConnectionDiscarded() override { ++discarded; }
 
-  std::atomic<int> queries{0}, errors{0}, waits{0}, wait_timeouts{0},
-      connects{0}, discarded{0};
+  std::atomic<int> queries{0}, errors{0}, waits{0}, wait_timeouts{0}, connects{0}, discarded{0};
 };
 
 // One server per test process (ctest runs each test in its own process), a
@@ -112,11 +109,9 @@ class PostgresPoolTest : public ::testing::Test {
     });
   }
 
-  static absl::StatusOr<int> QueryInt(PostgresPool& pool,
-                                      const std::string& sql) {
-    return pool.WithTransaction([&](pqxx::work& txn) -> absl::StatusOr<int> {
-      return txn.exec1(sql)[0].as<int>();
-    });
+  static absl::StatusOr<int> QueryInt(PostgresPool& pool, const std::string& sql) {
+    return pool.WithTransaction(
+        [&](pqxx::work& txn) -> absl::StatusOr<int> { return txn.exec1(sql)[0].as<int>(); });
   }
 
   static PostgresServer* server_;
@@ -134,8 +129,8 @@ TEST_F(PostgresPoolTest, RunsTransactionsAndReturnsValues) {
   ASSERT_TRUE(answer.ok()) << answer.status();
   EXPECT_EQ(*answer, 42);
 
-  absl::StatusOr<std::string> name = pool->WithConnection(
-      [](pqxx::connection& c) -> absl::StatusOr<std::string> {
+  absl::StatusOr<std::string> name =
+      pool->WithConnection([](pqxx::connection& c) -> absl::StatusOr<std::string> {
         pqxx::nontransaction txn(c);
         return txn.exec1("SELECT current_database()")[0].as<std::string>();
       });
@@ -146,8 +141,7 @@ TEST_F(PostgresPoolTest, RunsTransactionsAndReturnsValues) {
 TEST_F(PostgresPoolTest, UniqueViolationIsAlreadyExists) {
   auto pool = MakePool(Options());
   ASSERT_NE(pool, nullptr);
-  ASSERT_TRUE(
-      Exec(*pool, "CREATE TABLE accounts (email text PRIMARY KEY)").ok());
+  ASSERT_TRUE(Exec(*pool, "CREATE TABLE accounts (email text PRIMARY KEY)").ok());
   auto insert = [&] {
     return pool->WithTransaction([](pqxx::work& txn) -> absl::Status {
       txn.exec_params("INSERT INTO accounts VALUES ($1)", "ann@example.com");
@@ -178,10 +172,9 @@ TEST_F(PostgresPoolTest, SqlStatesMapToStatusCodes) {
            {"22012", absl::StatusCode::kInternal},
            {"P0001", absl::StatusCode::kInternal},
        }) {
-    absl::Status status =
-        Exec(*pool, absl::StrCat("DO $$ BEGIN RAISE EXCEPTION 'boom' USING "
-                                 "ERRCODE = '",
-                                 c.sqlstate, "'; END $$"));
+    absl::Status status = Exec(*pool, absl::StrCat("DO $$ BEGIN RAISE EXCEPTION 'boom' USING "
+                                                   "ERRCODE = '",
+                                                   c.sqlstate, "'; END $$"));
     EXPECT_EQ(status.code(), c.code) << c.sqlstate << ": " << status;
   }
   // And the pool still works afterwards.
@@ -205,13 +198,11 @@ TEST_F(PostgresPoolTest, ErrorStatusFromCallerRollsBack) {
 TEST_F(PostgresPoolTest, ExceptionsNeverEscape) {
   auto pool = MakePool(Options());
   ASSERT_NE(pool, nullptr);
-  absl::Status thrown = pool->WithTransaction([](pqxx::work&) -> absl::Status {
-    throw std::runtime_error("caller bug");
-  });
+  absl::Status thrown = pool->WithTransaction(
+      [](pqxx::work&) -> absl::Status { throw std::runtime_error("caller bug"); });
   EXPECT_EQ(thrown.code(), absl::StatusCode::kInternal) << thrown;
   absl::StatusOr<int> conversion = QueryInt(*pool, "SELECT 'abc'");
-  EXPECT_EQ(conversion.status().code(), absl::StatusCode::kInternal)
-      << conversion.status();
+  EXPECT_EQ(conversion.status().code(), absl::StatusCode::kInternal) << conversion.status();
   absl::Status syntax = Exec(*pool, "SELEKT 1");
   EXPECT_EQ(syntax.code(), absl::StatusCode::kInternal) << syntax;
   absl::Status other = pool->WithConnection([](pqxx::connection&) {
@@ -257,8 +248,7 @@ TEST_F(PostgresPoolTest, ExhaustedPoolFailsAfterBoundedWait) {
   absl::Time start = absl::Now();
   absl::StatusOr<int> starved = QueryInt(*pool, "SELECT 1");
   absl::Duration waited = absl::Now() - start;
-  EXPECT_EQ(starved.status().code(), absl::StatusCode::kDeadlineExceeded)
-      << starved.status();
+  EXPECT_EQ(starved.status().code(), absl::StatusCode::kDeadlineExceeded) << starved.status();
   EXPECT_GE(waited, absl::Milliseconds(250));
   EXPECT_LT(waited, absl::Seconds(3));
   EXPECT_EQ(observer.wait_timeouts, 1);
@@ -285,8 +275,7 @@ TEST_F(PostgresPoolTest, WaiterGetsConnectionFreedDuringItsWait) {
   held.WaitForNotification();
   absl::StatusOr<int> waiter_result;
   std::thread waiter([&] { waiter_result = QueryInt(*pool, "SELECT 5"); });
-  ASSERT_TRUE(WaitUntil([&] { return pool->GetStats().waiting == 1; },
-                        absl::Seconds(10)));
+  ASSERT_TRUE(WaitUntil([&] { return pool->GetStats().waiting == 1; }, absl::Seconds(10)));
   absl::Time released = absl::Now();
   release.Notify();
   waiter.join();
@@ -304,8 +293,8 @@ TEST_F(PostgresPoolTest, TerminatedBackendIsReplacedOnNextCall) {
   ASSERT_NE(admin, nullptr);
   absl::StatusOr<int> pid = QueryInt(*pool, "SELECT pg_backend_pid()");
   ASSERT_TRUE(pid.ok()) << pid.status();
-  absl::StatusOr<int> terminated = QueryInt(
-      *admin, absl::StrCat("SELECT pg_terminate_backend(", *pid, ")::int"));
+  absl::StatusOr<int> terminated =
+      QueryInt(*admin, absl::StrCat("SELECT pg_terminate_backend(", *pid, ")::int"));
   ASSERT_TRUE(terminated.ok()) << terminated.status();
   ASSERT_EQ(*terminated, 1);
   ASSERT_TRUE(WaitUntil([&] { return ProcessGone(*pid); }, absl::Seconds(10)));
@@ -333,8 +322,7 @@ TEST_F(PostgresPoolTest, KilledServerIsUnavailableNotAHang) {
   ASSERT_TRUE(WaitUntil([&] { return ProcessGone(*pid); }, absl::Seconds(10)));
   absl::Time start = absl::Now();
   absl::StatusOr<int> down = QueryInt(*pool, "SELECT 1");
-  EXPECT_EQ(down.status().code(), absl::StatusCode::kUnavailable)
-      << down.status();
+  EXPECT_EQ(down.status().code(), absl::StatusCode::kUnavailable) << down.status();
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
   auto second_pool = PostgresPool::Create(options);
   EXPECT_EQ(second_pool.status().code(), absl::StatusCode::kUnavailable);
@@ -361,8 +349,7 @@ TEST_F(PostgresPoolTest, EightThreadsShareThePool) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < kIncrements; ++i) {
-        absl::StatusOr<int> n =
-            QueryInt(*pool, "UPDATE counter SET n = n + 1 RETURNING n");
+        absl::StatusOr<int> n = QueryInt(*pool, "UPDATE counter SET n = n + 1 RETURNING n");
         if (!n.ok()) {
           ADD_FAILURE() << n.status();
           ++failures;
@@ -388,46 +375,38 @@ TEST_F(PostgresPoolTest, PasswordNeverAppearsInErrors) {
   const std::string kPassword = "S3cret-Pa55word";
   PostgresOptions options = Options();
   // Nothing listens there.
-  options.url = absl::StrCat("postgresql://postgres:", kPassword, "@127.0.0.1:",
-                             codingahead::testing::PickFreePort(), "/postgres");
+  options.url = absl::StrCat("postgresql://postgres:", kPassword,
+                             "@127.0.0.1:", codingahead::testing::PickFreePort(), "/postgres");
   auto refused = PostgresPool::Create(options);
-  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable)
-      << refused.status();
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable) << refused.status();
   EXPECT_THAT(refused.status().ToString(), Not(HasSubstr(kPassword)));
   EXPECT_THAT(refused.status().message(), HasSubstr("127.0.0.1"));
 
   // A role that does not exist, in key=value form.
-  options.url =
-      absl::StrCat("host=127.0.0.1 port=", server_->port(),
-                   " user=nobody password=", kPassword, " dbname=postgres");
+  options.url = absl::StrCat("host=127.0.0.1 port=", server_->port(),
+                             " user=nobody password=", kPassword, " dbname=postgres");
   auto rejected = PostgresPool::Create(options);
-  EXPECT_EQ(rejected.status().code(), absl::StatusCode::kUnavailable)
-      << rejected.status();
+  EXPECT_EQ(rejected.status().code(), absl::StatusCode::kUnavailable) << rejected.status();
   EXPECT_THAT(rejected.status().ToString(), Not(HasSubstr(kPassword)));
 
-  EXPECT_EQ(DescribePostgresUrl(absl::StrCat("postgresql://ann:", kPassword,
-                                             "@db.internal:5433/accounts")),
+  EXPECT_EQ(DescribePostgresUrl(
+                absl::StrCat("postgresql://ann:", kPassword, "@db.internal:5433/accounts")),
             "ann@db.internal:5433/accounts");
-  EXPECT_EQ(
-      StatusFromPostgresException(
-          pqxx::sql_error(absl::StrCat("ERROR:  saw ", kPassword), "", "42000"),
-          kPassword)
-          .message(),
-      "postgres 42000: saw ***");
+  EXPECT_EQ(StatusFromPostgresException(
+                pqxx::sql_error(absl::StrCat("ERROR:  saw ", kPassword), "", "42000"), kPassword)
+                .message(),
+            "postgres 42000: saw ***");
 }
 
 TEST_F(PostgresPoolTest, CreateRejectsBadOptions) {
   PostgresOptions options = Options();
   options.pool_size = 0;
-  EXPECT_EQ(PostgresPool::Create(options).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(PostgresPool::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
   options = Options();
   options.url = "postgresql://127.0.0.1:5432/db?no_such_option=1";
-  EXPECT_EQ(PostgresPool::Create(options).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(PostgresPool::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
   options.url = "";
-  EXPECT_EQ(PostgresPool::Create(options).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(PostgresPool::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(PostgresPoolTest, StatementTimeoutIsSetOnEveryConnection) {
@@ -449,9 +428,8 @@ TEST_F(PostgresPoolTest, StatementTimeoutIsSetOnEveryConnection) {
   // Runs on the second connection, opened on demand.
   absl::StatusOr<std::string> settings =
       pool->WithTransaction([](pqxx::work& txn) -> absl::StatusOr<std::string> {
-        return absl::StrCat(
-            txn.exec1("SHOW statement_timeout")[0].as<std::string>(), " ",
-            txn.exec1("SHOW application_name")[0].as<std::string>());
+        return absl::StrCat(txn.exec1("SHOW statement_timeout")[0].as<std::string>(), " ",
+                            txn.exec1("SHOW application_name")[0].as<std::string>());
       });
   release.Notify();
   holder.join();

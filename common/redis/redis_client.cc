@@ -96,9 +96,9 @@ RedisReply Convert(const redisReply* r) {
 // Error replies that mean "Redis cannot serve now", not "your command is
 // wrong". The connection that got one is not reused.
 bool IsAvailabilityError(const RedisReply& reply) {
-  static constexpr absl::string_view kCodes[] = {
-      "LOADING", "BUSY",    "MASTERDOWN", "READONLY",   "NOAUTH",
-      "OOM",     "MISCONF", "TRYAGAIN",   "CLUSTERDOWN"};
+  static constexpr absl::string_view kCodes[] = {"LOADING",  "BUSY",     "MASTERDOWN",
+                                                 "READONLY", "NOAUTH",   "OOM",
+                                                 "MISCONF",  "TRYAGAIN", "CLUSTERDOWN"};
   if (!reply.is_error()) return false;
   std::string code = RedisErrorCode(reply);
   for (absl::string_view c : kCodes) {
@@ -121,19 +121,17 @@ class RedisClient::Connection {
     if (context_ != nullptr) redisFree(context_);
   }
 
-  static absl::StatusOr<std::unique_ptr<Connection>> Open(
-      const RedisEndpoint& endpoint, const std::string& password,
-      const Budget& connect, const Budget& io) {
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const RedisEndpoint& endpoint,
+                                                          const std::string& password,
+                                                          const Budget& connect, const Budget& io) {
     std::unique_ptr<Connection> connection(new Connection(endpoint.Address()));
-    redisContext* c =
-        redisConnectNonBlock(endpoint.host.c_str(), endpoint.port);
+    redisContext* c = redisConnectNonBlock(endpoint.host.c_str(), endpoint.port);
     if (c == nullptr) {
       return absl::ResourceExhaustedError("redis: out of memory");
     }
     connection->context_ = c;
     if (c->err != 0) return connection->Failure("connecting");
-    if (absl::Status s = connection->WaitFor(POLLOUT, connect, "connecting");
-        !s.ok()) {
+    if (absl::Status s = connection->WaitFor(POLLOUT, connect, "connecting"); !s.ok()) {
       return s;
     }
     int error = 0;
@@ -142,8 +140,8 @@ class RedisClient::Connection {
       error = errno;
     }
     if (error != 0) {
-      return absl::UnavailableError(absl::StrCat(
-          "redis ", connection->address_, ": connecting: ", strerror(error)));
+      return absl::UnavailableError(
+          absl::StrCat("redis ", connection->address_, ": connecting: ", strerror(error)));
     }
     redisEnableKeepAlive(c);
 
@@ -159,18 +157,15 @@ class RedisClient::Connection {
       handshake.push_back({"SELECT", absl::StrCat(endpoint.db)});
     }
     if (handshake.empty()) return connection;
-    std::vector<absl::Span<const std::string>> commands(handshake.begin(),
-                                                        handshake.end());
-    absl::StatusOr<std::vector<RedisReply>> replies =
-        connection->RoundTrip(commands, io);
+    std::vector<absl::Span<const std::string>> commands(handshake.begin(), handshake.end());
+    absl::StatusOr<std::vector<RedisReply>> replies = connection->RoundTrip(commands, io);
     if (!replies.ok()) return replies.status();
     for (size_t i = 0; i < replies->size(); ++i) {
       const RedisReply& reply = (*replies)[i];
       if (reply.is_error()) {
         // The reply text never contains the password.
-        return absl::UnavailableError(
-            absl::StrCat("redis ", connection->address_, ": ", handshake[i][0],
-                         " refused: ", reply.str()));
+        return absl::UnavailableError(absl::StrCat("redis ", connection->address_, ": ",
+                                                   handshake[i][0], " refused: ", reply.str()));
       }
     }
     return connection;
@@ -190,8 +185,7 @@ class RedisClient::Connection {
 
   // Writes all commands at once, then reads one reply per command.
   absl::StatusOr<std::vector<RedisReply>> RoundTrip(
-      absl::Span<const absl::Span<const std::string>> commands,
-      const Budget& budget) {
+      absl::Span<const absl::Span<const std::string>> commands, const Budget& budget) {
     for (absl::Span<const std::string> args : commands) {
       std::vector<const char*> argv;
       std::vector<size_t> lengths;
@@ -201,8 +195,8 @@ class RedisClient::Connection {
         argv.push_back(a.data());
         lengths.push_back(a.size());
       }
-      if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()),
-                                 argv.data(), lengths.data()) != REDIS_OK) {
+      if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(),
+                                 lengths.data()) != REDIS_OK) {
         return Failure("formatting a command");
       }
     }
@@ -228,8 +222,7 @@ class RedisClient::Connection {
         freeReplyObject(raw);
         continue;
       }
-      if (absl::Status s = WaitFor(POLLIN, budget, "waiting for a reply");
-          !s.ok()) {
+      if (absl::Status s = WaitFor(POLLIN, budget, "waiting for a reply"); !s.ok()) {
         return s;
       }
       if (redisBufferRead(context_) != REDIS_OK) {
@@ -244,30 +237,25 @@ class RedisClient::Connection {
 
   absl::Status Failure(absl::string_view what) {
     broken_ = true;
-    const char* why = context_ != nullptr && context_->err != 0
-                          ? context_->errstr
-                          : "connection error";
-    return absl::UnavailableError(
-        absl::StrCat("redis ", address_, ": ", what, ": ", why));
+    const char* why =
+        context_ != nullptr && context_->err != 0 ? context_->errstr : "connection error";
+    return absl::UnavailableError(absl::StrCat("redis ", address_, ": ", what, ": ", why));
   }
 
   // Waits until the socket is ready for `events`; a timeout breaks the
   // connection (a late reply would be read as the next call's).
-  absl::Status WaitFor(short events, const Budget& budget,
-                       absl::string_view what) {
+  absl::Status WaitFor(short events, const Budget& budget, absl::string_view what) {
     while (true) {
       absl::Duration left = budget.when - absl::Now();
       if (left <= absl::ZeroDuration()) {
         broken_ = true;
         if (budget.callers) {
-          return absl::DeadlineExceededError(absl::StrCat(
-              "redis ", address_, ": deadline exceeded while ", what));
+          return absl::DeadlineExceededError(
+              absl::StrCat("redis ", address_, ": deadline exceeded while ", what));
         }
-        return absl::UnavailableError(
-            absl::StrCat("redis ", address_, ": timed out while ", what));
+        return absl::UnavailableError(absl::StrCat("redis ", address_, ": timed out while ", what));
       }
-      int64_t ms =
-          absl::ToInt64Milliseconds(absl::Ceil(left, absl::Milliseconds(1)));
+      int64_t ms = absl::ToInt64Milliseconds(absl::Ceil(left, absl::Milliseconds(1)));
       struct pollfd p = {context_->fd, events, 0};
       int r = poll(&p, 1, static_cast<int>(std::min<int64_t>(ms, INT_MAX)));
       if (r > 0) return absl::OkStatus();  // errors show in the next I/O
@@ -284,8 +272,7 @@ class RedisClient::Connection {
   bool broken_ = false;
 };
 
-absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(
-    RedisOptions options) {
+absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(RedisOptions options) {
   absl::StatusOr<RedisEndpoint> endpoint = ParseRedisUrl(options.url);
   if (!endpoint.ok()) return endpoint.status();
   if (!options.password.empty()) endpoint->password = options.password;
@@ -296,8 +283,7 @@ absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(
       options.command_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("redis timeouts must be positive");
   }
-  return std::unique_ptr<RedisClient>(
-      new RedisClient(std::move(options), *std::move(endpoint)));
+  return std::unique_ptr<RedisClient>(new RedisClient(std::move(options), *std::move(endpoint)));
 }
 
 RedisClient::RedisClient(RedisOptions options, RedisEndpoint endpoint)
@@ -317,30 +303,23 @@ int RedisClient::idle_connections() const {
   return static_cast<int>(idle_.size());
 }
 
-bool RedisClient::CanBorrowLocked() const {
-  return !idle_.empty() || open_ < options_.pool_size;
-}
+bool RedisClient::CanBorrowLocked() const { return !idle_.empty() || open_ < options_.pool_size; }
 
-absl::StatusOr<std::unique_ptr<RedisClient::Connection>> RedisClient::Acquire(
-    absl::Time start, absl::Time deadline) {
-  const absl::Time end =
-      start + options_.connect_timeout + options_.command_timeout;
-  Budget wait =
-      Within(std::min(end, start + options_.command_timeout), deadline);
+absl::StatusOr<std::unique_ptr<RedisClient::Connection>> RedisClient::Acquire(absl::Time start,
+                                                                              absl::Time deadline) {
+  const absl::Time end = start + options_.connect_timeout + options_.command_timeout;
+  Budget wait = Within(std::min(end, start + options_.command_timeout), deadline);
   std::unique_ptr<Connection> connection;
   std::vector<std::unique_ptr<Connection>> dead;
-  if (!mu_.LockWhenWithDeadline(
-          absl::Condition(this, &RedisClient::CanBorrowLocked), wait.when)) {
+  if (!mu_.LockWhenWithDeadline(absl::Condition(this, &RedisClient::CanBorrowLocked), wait.when)) {
     mu_.Unlock();
     if (wait.callers) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("redis ", endpoint_.Address(),
-                       ": deadline exceeded waiting for a free connection"));
+      return absl::DeadlineExceededError(absl::StrCat(
+          "redis ", endpoint_.Address(), ": deadline exceeded waiting for a free connection"));
     }
-    return absl::UnavailableError(
-        absl::StrCat("redis ", endpoint_.Address(), ": all ",
-                     options_.pool_size, " connections stayed busy for ",
-                     absl::FormatDuration(options_.command_timeout)));
+    return absl::UnavailableError(absl::StrCat("redis ", endpoint_.Address(), ": all ",
+                                               options_.pool_size, " connections stayed busy for ",
+                                               absl::FormatDuration(options_.command_timeout)));
   }
   while (!idle_.empty() && connection == nullptr) {
     std::unique_ptr<Connection> candidate = std::move(idle_.back());
@@ -358,11 +337,9 @@ absl::StatusOr<std::unique_ptr<RedisClient::Connection>> RedisClient::Acquire(
   if (connection != nullptr) return connection;
 
   absl::Time now = absl::Now();
-  Budget connect =
-      Within(std::min(end, now + options_.connect_timeout), deadline);
-  Budget io = Within(
-      std::min(end, now + options_.connect_timeout + options_.command_timeout),
-      deadline);
+  Budget connect = Within(std::min(end, now + options_.connect_timeout), deadline);
+  Budget io =
+      Within(std::min(end, now + options_.connect_timeout + options_.command_timeout), deadline);
   absl::StatusOr<std::unique_ptr<Connection>> opened =
       Connection::Open(endpoint_, endpoint_.password, connect, io);
   if (options_.observer != nullptr) {
@@ -388,22 +365,20 @@ void RedisClient::Release(std::unique_ptr<Connection> connection) {
 }
 
 template <typename Result, typename Body>
-absl::StatusOr<Result> RedisClient::Run(absl::string_view operation,
-                                        absl::Time deadline, Body body) {
+absl::StatusOr<Result> RedisClient::Run(absl::string_view operation, absl::Time deadline,
+                                        Body body) {
   const absl::Time start = absl::Now();
   RedisOperationInfo info;
   info.operation = operation;
   absl::StatusOr<Result> result;
-  absl::StatusOr<std::unique_ptr<Connection>> connection =
-      Acquire(start, deadline);
+  absl::StatusOr<std::unique_ptr<Connection>> connection = Acquire(start, deadline);
   if (!connection.ok()) {
     result = connection.status();
   } else {
     absl::Time now = absl::Now();
-    Budget io = Within(
-        std::min(start + options_.connect_timeout + options_.command_timeout,
-                 now + options_.command_timeout),
-        deadline);
+    Budget io = Within(std::min(start + options_.connect_timeout + options_.command_timeout,
+                                now + options_.command_timeout),
+                       deadline);
     result = body(**connection, io, info);
     Release(*std::move(connection));
   }
@@ -413,27 +388,26 @@ absl::StatusOr<Result> RedisClient::Run(absl::string_view operation,
   return result;
 }
 
-absl::StatusOr<RedisReply> RedisClient::Command(
-    absl::Span<const std::string> args, absl::Time deadline) {
+absl::StatusOr<RedisReply> RedisClient::Command(absl::Span<const std::string> args,
+                                                absl::Time deadline) {
   if (args.empty()) return absl::InvalidArgumentError("empty redis command");
   const std::string operation = Upper(args[0]);
-  return Run<RedisReply>(
-      operation, deadline,
-      [&](Connection& connection, const Budget& io,
-          RedisOperationInfo& info) -> absl::StatusOr<RedisReply> {
-        absl::Span<const std::string> one[] = {args};
-        absl::StatusOr<std::vector<RedisReply>> replies =
-            connection.RoundTrip(one, io);
-        if (!replies.ok()) return replies.status();
-        RedisReply& reply = replies->front();
-        info.error_reply = reply.is_error();
-        if (IsAvailabilityError(reply)) {
-          connection.MarkBroken();
-          return absl::UnavailableError(
-              absl::StrCat("redis ", endpoint_.Address(), ": ", reply.str()));
-        }
-        return std::move(reply);
-      });
+  return Run<RedisReply>(operation, deadline,
+                         [&](Connection& connection, const Budget& io,
+                             RedisOperationInfo& info) -> absl::StatusOr<RedisReply> {
+                           absl::Span<const std::string> one[] = {args};
+                           absl::StatusOr<std::vector<RedisReply>> replies =
+                               connection.RoundTrip(one, io);
+                           if (!replies.ok()) return replies.status();
+                           RedisReply& reply = replies->front();
+                           info.error_reply = reply.is_error();
+                           if (IsAvailabilityError(reply)) {
+                             connection.MarkBroken();
+                             return absl::UnavailableError(
+                                 absl::StrCat("redis ", endpoint_.Address(), ": ", reply.str()));
+                           }
+                           return std::move(reply);
+                         });
 }
 
 absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
@@ -449,8 +423,7 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
       "PIPELINE", deadline,
       [&](Connection& connection, const Budget& io,
           RedisOperationInfo& info) -> absl::StatusOr<std::vector<RedisReply>> {
-        absl::StatusOr<std::vector<RedisReply>> replies =
-            connection.RoundTrip(spans, io);
+        absl::StatusOr<std::vector<RedisReply>> replies = connection.RoundTrip(spans, io);
         if (!replies.ok()) return replies.status();
         for (const RedisReply& reply : *replies) {
           if (reply.is_error()) info.error_reply = true;
@@ -475,42 +448,40 @@ absl::StatusOr<RedisReply> RedisClient::Eval(const RedisScript& script,
   evalsha.push_back(absl::StrCat(keys.size()));
   evalsha.insert(evalsha.end(), keys.begin(), keys.end());
   evalsha.insert(evalsha.end(), args.begin(), args.end());
-  return Run<RedisReply>(
-      "EVALSHA", deadline,
-      [&](Connection& connection, const Budget& io,
-          RedisOperationInfo& info) -> absl::StatusOr<RedisReply> {
-        absl::Span<const std::string> one[] = {evalsha};
-        absl::StatusOr<std::vector<RedisReply>> replies =
-            connection.RoundTrip(one, io);
-        if (!replies.ok()) return replies.status();
-        if (RedisErrorCode(replies->front()) == "NOSCRIPT") {
-          // Same arguments, with the source in place of the hash.
-          info.script_reloaded = true;
-          std::vector<std::string> eval = evalsha;
-          eval[0] = "EVAL";
-          eval[1] = script.source();
-          absl::Span<const std::string> again[] = {eval};
-          replies = connection.RoundTrip(again, io);
-          if (!replies.ok()) return replies.status();
-        }
-        RedisReply& reply = replies->front();
-        info.error_reply = reply.is_error();
-        if (IsAvailabilityError(reply)) {
-          connection.MarkBroken();
-          return absl::UnavailableError(
-              absl::StrCat("redis ", endpoint_.Address(), ": ", reply.str()));
-        }
-        return std::move(reply);
-      });
+  return Run<RedisReply>("EVALSHA", deadline,
+                         [&](Connection& connection, const Budget& io,
+                             RedisOperationInfo& info) -> absl::StatusOr<RedisReply> {
+                           absl::Span<const std::string> one[] = {evalsha};
+                           absl::StatusOr<std::vector<RedisReply>> replies =
+                               connection.RoundTrip(one, io);
+                           if (!replies.ok()) return replies.status();
+                           if (RedisErrorCode(replies->front()) == "NOSCRIPT") {
+                             // Same arguments, with the source in place of the hash.
+                             info.script_reloaded = true;
+                             std::vector<std::string> eval = evalsha;
+                             eval[0] = "EVAL";
+                             eval[1] = script.source();
+                             absl::Span<const std::string> again[] = {eval};
+                             replies = connection.RoundTrip(again, io);
+                             if (!replies.ok()) return replies.status();
+                           }
+                           RedisReply& reply = replies->front();
+                           info.error_reply = reply.is_error();
+                           if (IsAvailabilityError(reply)) {
+                             connection.MarkBroken();
+                             return absl::UnavailableError(
+                                 absl::StrCat("redis ", endpoint_.Address(), ": ", reply.str()));
+                           }
+                           return std::move(reply);
+                         });
 }
 
 absl::Status RedisClient::Ping(absl::Time deadline) {
   absl::StatusOr<RedisReply> reply = Command({"PING"}, deadline);
   if (!reply.ok()) return reply.status();
   if (!reply->is_status() || reply->str() != "PONG") {
-    return absl::UnavailableError(absl::StrCat("redis ", endpoint_.Address(),
-                                               ": PING answered ",
-                                               reply->DebugString()));
+    return absl::UnavailableError(
+        absl::StrCat("redis ", endpoint_.Address(), ": PING answered ", reply->DebugString()));
   }
   return absl::OkStatus();
 }
@@ -531,27 +502,24 @@ std::string InfoField(const RedisReply& info, absl::string_view key) {
 }  // namespace
 
 absl::Status RedisClient::CheckServerConfig(absl::Time deadline) {
-  absl::StatusOr<std::vector<RedisReply>> replies =
-      Pipeline({{"INFO", "memory"},
-                {"INFO", "persistence"},
-                {"CONFIG", "GET", "appendfsync"}},
-               deadline);
+  absl::StatusOr<std::vector<RedisReply>> replies = Pipeline(
+      {{"INFO", "memory"}, {"INFO", "persistence"}, {"CONFIG", "GET", "appendfsync"}}, deadline);
   if (!replies.ok()) return replies.status();
   const RedisReply& memory = (*replies)[0];
   const RedisReply& persistence = (*replies)[1];
   const RedisReply& fsync = (*replies)[2];
   if (!memory.is_string() || !persistence.is_string()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "redis ", redacted_url_, ": cannot read INFO to check the config: ",
-        memory.DebugString(), " ", persistence.DebugString()));
+        "redis ", redacted_url_, ": cannot read INFO to check the config: ", memory.DebugString(),
+        " ", persistence.DebugString()));
   }
   std::vector<std::string> problems;
   std::string policy = InfoField(memory, "maxmemory_policy");
   if (policy != "noeviction") {
-    problems.push_back(absl::StrCat(
-        "maxmemory-policy is '", policy,
-        "', need 'noeviction' (eviction would silently drop sessions and "
-        "view counts)"));
+    problems.push_back(
+        absl::StrCat("maxmemory-policy is '", policy,
+                     "', need 'noeviction' (eviction would silently drop sessions and "
+                     "view counts)"));
   }
   if (InfoField(persistence, "aof_enabled") != "1") {
     problems.push_back(
@@ -560,16 +528,15 @@ absl::Status RedisClient::CheckServerConfig(absl::Time deadline) {
   }
   // CONFIG may be renamed away on managed servers; then this check is
   // skipped.
-  if (fsync.is_array() && fsync.array().size() == 2 &&
-      fsync.array()[1].str() == "no") {
+  if (fsync.is_array() && fsync.array().size() == 2 && fsync.array()[1].str() == "no") {
     problems.push_back(
         "appendfsync is 'no', need 'everysec' (or 'always') so a crash loses "
         "at most one second");
   }
   if (problems.empty()) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "redis ", redacted_url_,
-      " is not configured for the platform: ", absl::StrJoin(problems, "; ")));
+  return absl::FailedPreconditionError(
+      absl::StrCat("redis ", redacted_url_,
+                   " is not configured for the platform: ", absl::StrJoin(problems, "; ")));
 }
 
 }  // namespace codingahead::common

@@ -75,17 +75,15 @@ class RedisClient {
  public:
   // Validates the options and parses the URL; does no I/O (the first call
   // connects). Call CheckServerConfig() at start-up.
-  static absl::StatusOr<std::unique_ptr<RedisClient>> Create(
-      RedisOptions options);
+  static absl::StatusOr<std::unique_ptr<RedisClient>> Create(RedisOptions options);
 
   RedisClient(const RedisClient&) = delete;
   RedisClient& operator=(const RedisClient&) = delete;
   ~RedisClient();
 
   // One command: client->Command({"SET", key, value}).
-  absl::StatusOr<RedisReply> Command(
-      absl::Span<const std::string> args,
-      absl::Time deadline = absl::InfiniteFuture());
+  absl::StatusOr<RedisReply> Command(absl::Span<const std::string> args,
+                                     absl::Time deadline = absl::InfiniteFuture());
 
   // Sends all commands in one write and reads their replies in one round
   // trip; replies come back in command order (error replies in place). Not
@@ -97,8 +95,7 @@ class RedisClient {
 
   // EVALSHA script.sha() numkeys keys... args...; on NOSCRIPT sends the
   // source with EVAL (which also caches it) on the same connection.
-  absl::StatusOr<RedisReply> Eval(const RedisScript& script,
-                                  absl::Span<const std::string> keys,
+  absl::StatusOr<RedisReply> Eval(const RedisScript& script, absl::Span<const std::string> keys,
                                   absl::Span<const std::string> args,
                                   absl::Time deadline = absl::InfiniteFuture());
 
@@ -127,10 +124,8 @@ class RedisClient {
   // runs `body` on it, returns it to the pool unless it broke, and reports to
   // the observer.
   template <typename Result, typename Body>
-  absl::StatusOr<Result> Run(absl::string_view operation, absl::Time deadline,
-                             Body body);
-  absl::StatusOr<std::unique_ptr<Connection>> Acquire(absl::Time start,
-                                                      absl::Time deadline);
+  absl::StatusOr<Result> Run(absl::string_view operation, absl::Time deadline, Body body);
+  absl::StatusOr<std::unique_ptr<Connection>> Acquire(absl::Time start, absl::Time deadline);
   void Release(std::unique_ptr<Connection> connection);
   bool CanBorrowLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

@@ -43,8 +43,8 @@ class RecordingObserver : public RedisObserver {
   };
   void OnOperation(const RedisOperationInfo& info) override {
     absl::MutexLock lock(&mu_);
-    ops_.push_back({std::string(info.operation), info.code, info.error_reply,
-                    info.script_reloaded});
+    ops_.push_back(
+        {std::string(info.operation), info.code, info.error_reply, info.script_reloaded});
   }
   void OnConnect(absl::StatusCode code) override {
     absl::MutexLock lock(&mu_);
@@ -72,10 +72,8 @@ class RedisClientTest : public ::testing::Test {
     ASSERT_NE(server_, nullptr);
   }
 
-  static std::unique_ptr<RedisServer> StartServer(
-      RedisServer::Options options) {
-    absl::StatusOr<std::unique_ptr<RedisServer>> server =
-        RedisServer::Start(std::move(options));
+  static std::unique_ptr<RedisServer> StartServer(RedisServer::Options options) {
+    absl::StatusOr<std::unique_ptr<RedisServer>> server = RedisServer::Start(std::move(options));
     if (!server.ok()) {
       ADD_FAILURE() << "cannot start redis-server: " << server.status();
       return nullptr;
@@ -84,8 +82,7 @@ class RedisClientTest : public ::testing::Test {
   }
 
   static std::unique_ptr<RedisClient> NewClient(RedisOptions options) {
-    absl::StatusOr<std::unique_ptr<RedisClient>> client =
-        RedisClient::Create(std::move(options));
+    absl::StatusOr<std::unique_ptr<RedisClient>> client = RedisClient::Create(std::move(options));
     if (!client.ok()) {
       ADD_FAILURE() << "cannot create client: " << client.status();
       return nullptr;
@@ -105,28 +102,21 @@ class RedisClientTest : public ::testing::Test {
 TEST_F(RedisClientTest, CommandsReturnTypedReplies) {
   auto client = NewClient();
   ASSERT_NE(client, nullptr);
-  EXPECT_EQ(*client->Command({"SET", "ca:test:{a}:k", "v1"}),
-            RedisReply::Status("OK"));
-  EXPECT_EQ(*client->Command({"GET", "ca:test:{a}:k"}),
-            RedisReply::String("v1"));
-  EXPECT_EQ(*client->Command({"GET", "ca:test:{a}:missing"}),
-            RedisReply::Nil());
-  EXPECT_EQ(*client->Command({"INCRBY", "ca:test:{a}:n", "-5"}),
-            RedisReply::Integer(-5));
+  EXPECT_EQ(*client->Command({"SET", "ca:test:{a}:k", "v1"}), RedisReply::Status("OK"));
+  EXPECT_EQ(*client->Command({"GET", "ca:test:{a}:k"}), RedisReply::String("v1"));
+  EXPECT_EQ(*client->Command({"GET", "ca:test:{a}:missing"}), RedisReply::Nil());
+  EXPECT_EQ(*client->Command({"INCRBY", "ca:test:{a}:n", "-5"}), RedisReply::Integer(-5));
   ASSERT_TRUE(client->Command({"RPUSH", "ca:test:{a}:l", "x", "y"}).ok());
-  EXPECT_EQ(
-      *client->Command({"LRANGE", "ca:test:{a}:l", "0", "-1"}),
-      RedisReply::Array({RedisReply::String("x"), RedisReply::String("y")}));
+  EXPECT_EQ(*client->Command({"LRANGE", "ca:test:{a}:l", "0", "-1"}),
+            RedisReply::Array({RedisReply::String("x"), RedisReply::String("y")}));
   EXPECT_TRUE(client->Ping().ok());
 }
 
 TEST_F(RedisClientTest, EmptyCommandIsInvalidArgument) {
   auto client = NewClient();
   ASSERT_NE(client, nullptr);
-  EXPECT_EQ(client->Command({}).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(client->Pipeline({{"PING"}, {}}).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(client->Command({}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(client->Pipeline({{"PING"}, {}}).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(RedisClientTest, KeysAndValuesAreBinarySafe) {
@@ -144,10 +134,8 @@ TEST_F(RedisClientTest, KeysAndValuesAreBinarySafe) {
   EXPECT_EQ(*client->Command({"STRLEN", key}),
             RedisReply::Integer(static_cast<int64_t>(value.size())));
   ASSERT_TRUE(client->Command({"SET", "ca:bin:{b}:big", big})->is_status());
-  EXPECT_EQ(*client->Command({"GET", "ca:bin:{b}:big"}),
-            RedisReply::String(big));
-  EXPECT_EQ(*client->Command({"EXISTS", std::string("ca:bin:{", 8)}),
-            RedisReply::Integer(0));
+  EXPECT_EQ(*client->Command({"GET", "ca:bin:{b}:big"}), RedisReply::String(big));
+  EXPECT_EQ(*client->Command({"EXISTS", std::string("ca:bin:{", 8)}), RedisReply::Integer(0));
 }
 
 TEST_F(RedisClientTest, PipelineReturnsRepliesInCommandOrder) {
@@ -194,8 +182,7 @@ TEST_F(RedisClientTest, ErrorRepliesAreValuesNotStatuses) {
   EXPECT_EQ(RedisErrorCode(*unknown), "ERR");
 
   ASSERT_TRUE(client->Command({"SET", "ca:e:{a}:s", "x"}).ok());
-  absl::StatusOr<RedisReply> wrong =
-      client->Command({"LPUSH", "ca:e:{a}:s", "y"});
+  absl::StatusOr<RedisReply> wrong = client->Command({"LPUSH", "ca:e:{a}:s", "y"});
   ASSERT_TRUE(wrong.ok()) << wrong.status();
   EXPECT_EQ(RedisErrorCode(*wrong), "WRONGTYPE");
   // The connection is still good after an error reply.
@@ -215,20 +202,17 @@ TEST_F(RedisClientTest, ScriptShaMatchesRedisAndEvalPassesKeysAndArgs) {
       "redis.call('SET', KEYS[1], ARGV[1]) "
       "return {KEYS[1], ARGV[1], ARGV[2], redis.call('INCR', KEYS[2])}");
 
-  absl::StatusOr<RedisReply> loaded =
-      client->Command({"SCRIPT", "LOAD", script.source()});
+  absl::StatusOr<RedisReply> loaded = client->Command({"SCRIPT", "LOAD", script.source()});
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ(loaded->str(), script.sha());
 
-  absl::StatusOr<RedisReply> reply = client->Eval(
-      script, {"ca:s:{a}:k", "ca:s:{a}:n"}, {std::string("v\0w", 3), "2"});
+  absl::StatusOr<RedisReply> reply =
+      client->Eval(script, {"ca:s:{a}:k", "ca:s:{a}:n"}, {std::string("v\0w", 3), "2"});
   ASSERT_TRUE(reply.ok()) << reply.status();
-  EXPECT_EQ(*reply, RedisReply::Array(
-                        {RedisReply::String("ca:s:{a}:k"),
-                         RedisReply::String(std::string("v\0w", 3)),
-                         RedisReply::String("2"), RedisReply::Integer(1)}));
-  EXPECT_EQ(*client->Command({"GET", "ca:s:{a}:k"}),
-            RedisReply::String(std::string("v\0w", 3)));
+  EXPECT_EQ(*reply, RedisReply::Array({RedisReply::String("ca:s:{a}:k"),
+                                       RedisReply::String(std::string("v\0w", 3)),
+                                       RedisReply::String("2"), RedisReply::Integer(1)}));
+  EXPECT_EQ(*client->Command({"GET", "ca:s:{a}:k"}), RedisReply::String(std::string("v\0w", 3)));
   std::vector<RecordingObserver::Op> ops = observer.ops();
   ASSERT_FALSE(ops.empty());
   EXPECT_EQ(ops[1].operation, "EVALSHA");
@@ -298,8 +282,7 @@ TEST_F(RedisClientTest, ConfigCheckRefusesServerWithoutAof) {
   absl::Status status = client->CheckServerConfig();
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
   EXPECT_THAT(std::string(status.message()), HasSubstr("appendonly"));
-  EXPECT_THAT(std::string(status.message()),
-              Not(HasSubstr("maxmemory-policy")));
+  EXPECT_THAT(std::string(status.message()), Not(HasSubstr("maxmemory-policy")));
 }
 
 TEST_F(RedisClientTest, ConfigCheckRefusesEvictingServer) {
@@ -313,16 +296,14 @@ TEST_F(RedisClientTest, ConfigCheckRefusesEvictingServer) {
   ASSERT_NE(client, nullptr);
   absl::Status status = client->CheckServerConfig();
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
-  EXPECT_THAT(std::string(status.message()),
-              HasSubstr("maxmemory-policy is 'allkeys-lru'"));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("maxmemory-policy is 'allkeys-lru'"));
   EXPECT_THAT(std::string(status.message()), Not(HasSubstr("appendonly")));
 }
 
 TEST_F(RedisClientTest, ConfigCheckRefusesAppendfsyncNo) {
   auto client = NewClient();
   ASSERT_NE(client, nullptr);
-  ASSERT_TRUE(
-      client->Command({"CONFIG", "SET", "appendfsync", "no"})->is_status());
+  ASSERT_TRUE(client->Command({"CONFIG", "SET", "appendfsync", "no"})->is_status());
   absl::Status status = client->CheckServerConfig();
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
   EXPECT_THAT(std::string(status.message()), HasSubstr("appendfsync"));
@@ -342,11 +323,9 @@ TEST_F(RedisClientTest, KilledServerFailsFastWithUnavailable) {
   for (int i = 0; i < 10; ++i) {
     absl::StatusOr<RedisReply> reply = client->Command({"GET", "ca:k:{a}:x"});
     EXPECT_EQ(reply.status().code(), absl::StatusCode::kUnavailable)
-        << "call " << i << ": "
-        << (reply.ok() ? reply->DebugString() : reply.status().ToString());
+        << "call " << i << ": " << (reply.ok() ? reply->DebugString() : reply.status().ToString());
   }
-  EXPECT_EQ(client->Pipeline({{"PING"}, {"PING"}}).status().code(),
-            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(client->Pipeline({{"PING"}, {"PING"}}).status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(client->Eval(RedisScript("return 1"), {}, {}).status().code(),
             absl::StatusCode::kUnavailable);
   EXPECT_EQ(client->CheckServerConfig().code(), absl::StatusCode::kUnavailable);
@@ -358,16 +337,13 @@ TEST_F(RedisClientTest, RestartedServerServesAgainWithAofData) {
   auto client = NewClient();
   ASSERT_NE(client, nullptr);
   RedisScript script("return redis.call('GET', KEYS[1])");
-  ASSERT_TRUE(
-      client->Command({"SET", "ca:d:{a}:kept", "survives"})->is_status());
-  ASSERT_EQ(*client->Eval(script, {"ca:d:{a}:kept"}, {}),
-            RedisReply::String("survives"));
+  ASSERT_TRUE(client->Command({"SET", "ca:d:{a}:kept", "survives"})->is_status());
+  ASSERT_EQ(*client->Eval(script, {"ca:d:{a}:kept"}, {}), RedisReply::String("survives"));
   // appendfsync everysec: wait until Redis has written and fsynced the AOF
   // (what "more than a second before the crash" guarantees).
   EXPECT_TRUE(WaitUntil(
       [&] {
-        absl::StatusOr<RedisReply> info =
-            client->Command({"INFO", "persistence"});
+        absl::StatusOr<RedisReply> info = client->Command({"INFO", "persistence"});
         return info.ok() && info->is_string() &&
                InfoField(info->str(), "aof_buffer_length") == "0" &&
                InfoField(info->str(), "aof_pending_bio_fsync") == "0";
@@ -387,8 +363,7 @@ TEST_F(RedisClientTest, RestartedServerServesAgainWithAofData) {
   ASSERT_TRUE(kept.ok()) << kept.status();
   EXPECT_EQ(*kept, RedisReply::String("survives"));
   // The restart emptied the script cache; Eval reloads the script.
-  absl::StatusOr<RedisReply> evaluated =
-      client->Eval(script, {"ca:d:{a}:kept"}, {});
+  absl::StatusOr<RedisReply> evaluated = client->Eval(script, {"ca:d:{a}:kept"}, {});
   ASSERT_TRUE(evaluated.ok()) << evaluated.status();
   EXPECT_EQ(*evaluated, RedisReply::String("survives"));
   EXPECT_TRUE(client->CheckServerConfig().ok());
@@ -406,8 +381,7 @@ TEST_F(RedisClientTest, HungServerTimesOutAsUnavailableThenRecovers) {
   absl::Time start = absl::Now();
   absl::StatusOr<RedisReply> reply = client->Command({"GET", "ca:h:{a}:x"});
   absl::Duration took = absl::Now() - start;
-  EXPECT_EQ(reply.status().code(), absl::StatusCode::kUnavailable)
-      << reply.status();
+  EXPECT_EQ(reply.status().code(), absl::StatusCode::kUnavailable) << reply.status();
   EXPECT_GE(took, absl::Milliseconds(250));
   EXPECT_LT(took, absl::Seconds(2));
   // The timed-out connection is not reused (its late reply would be read as
@@ -415,8 +389,7 @@ TEST_F(RedisClientTest, HungServerTimesOutAsUnavailableThenRecovers) {
   EXPECT_EQ(client->open_connections(), 0);
 
   ASSERT_TRUE(server_->Resume().ok());
-  EXPECT_EQ(*client->Command({"SET", "ca:h:{a}:x", "1"}),
-            RedisReply::Status("OK"));
+  EXPECT_EQ(*client->Command({"SET", "ca:h:{a}:x", "1"}), RedisReply::Status("OK"));
   EXPECT_EQ(*client->Command({"GET", "ca:h:{a}:x"}), RedisReply::String("1"));
 }
 
@@ -429,10 +402,8 @@ TEST_F(RedisClientTest, CallersDeadlineGivesDeadlineExceeded) {
   ASSERT_TRUE(client->Ping().ok());
   ASSERT_TRUE(server_->Pause().ok());
   absl::Time start = absl::Now();
-  absl::StatusOr<RedisReply> reply =
-      client->Command({"PING"}, start + absl::Milliseconds(100));
-  EXPECT_EQ(reply.status().code(), absl::StatusCode::kDeadlineExceeded)
-      << reply.status();
+  absl::StatusOr<RedisReply> reply = client->Command({"PING"}, start + absl::Milliseconds(100));
+  EXPECT_EQ(reply.status().code(), absl::StatusCode::kDeadlineExceeded) << reply.status();
   EXPECT_LT(absl::Now() - start, absl::Seconds(1));
   ASSERT_TRUE(server_->Resume().ok());
   EXPECT_TRUE(client->Ping().ok());
@@ -449,31 +420,25 @@ TEST_F(RedisClientTest, BusyPoolMakesCallersWaitUntilTheirDeadline) {
   ASSERT_NE(observer_client, nullptr);
 
   absl::StatusOr<RedisReply> popped;
-  std::thread blocked([&] {
-    popped = client->Command({"BLPOP", "ca:q:{a}:jobs", "5"});
-  });
+  std::thread blocked([&] { popped = client->Command({"BLPOP", "ca:q:{a}:jobs", "5"}); });
   // Wait until the only connection is blocked inside Redis.
   EXPECT_TRUE(WaitUntil(
       [&] {
-        absl::StatusOr<RedisReply> info =
-            observer_client->Command({"INFO", "clients"});
+        absl::StatusOr<RedisReply> info = observer_client->Command({"INFO", "clients"});
         return info.ok() && InfoField(info->str(), "blocked_clients") == "1";
       },
       absl::Seconds(5)));
   absl::Time start = absl::Now();
-  EXPECT_EQ(client->Command({"PING"}, start + absl::Milliseconds(100))
-                .status()
-                .code(),
+  EXPECT_EQ(client->Command({"PING"}, start + absl::Milliseconds(100)).status().code(),
             absl::StatusCode::kDeadlineExceeded);
   EXPECT_LT(absl::Now() - start, absl::Seconds(1));
   EXPECT_EQ(client->open_connections(), 1);
 
-  ASSERT_TRUE(
-      observer_client->Command({"RPUSH", "ca:q:{a}:jobs", "job1"}).ok());
+  ASSERT_TRUE(observer_client->Command({"RPUSH", "ca:q:{a}:jobs", "job1"}).ok());
   blocked.join();
   ASSERT_TRUE(popped.ok()) << popped.status();
-  EXPECT_EQ(*popped, RedisReply::Array({RedisReply::String("ca:q:{a}:jobs"),
-                                        RedisReply::String("job1")}));
+  EXPECT_EQ(*popped,
+            RedisReply::Array({RedisReply::String("ca:q:{a}:jobs"), RedisReply::String("job1")}));
   EXPECT_TRUE(client->Ping().ok());
 }
 
@@ -500,8 +465,7 @@ TEST_F(RedisClientTest, EightThreadsIncrementingGiveTheExactTotal) {
   auto client = NewClient(options);
   ASSERT_NE(client, nullptr);
   IncrementConcurrently(*client, 8, 500);
-  EXPECT_EQ(*client->Command({"GET", "ca:c:{a}:n"}),
-            RedisReply::String("4000"));
+  EXPECT_EQ(*client->Command({"GET", "ca:c:{a}:n"}), RedisReply::String("4000"));
   EXPECT_LE(client->open_connections(), 8);
 }
 
@@ -513,8 +477,7 @@ TEST_F(RedisClientTest, SmallPoolSharedByEightThreadsGivesTheExactTotal) {
   auto client = NewClient(options);
   ASSERT_NE(client, nullptr);
   IncrementConcurrently(*client, 8, 500);
-  EXPECT_EQ(*client->Command({"GET", "ca:c:{a}:n"}),
-            RedisReply::String("4000"));
+  EXPECT_EQ(*client->Command({"GET", "ca:c:{a}:n"}), RedisReply::String("4000"));
   EXPECT_LE(client->open_connections(), 2);
 }
 
@@ -527,8 +490,7 @@ TEST_F(RedisClientTest, SelectsTheDatabaseFromTheUrl) {
   ASSERT_NE(client0, nullptr);
   ASSERT_TRUE(client5->Command({"SET", "ca:db:{a}:k", "five"})->is_status());
   EXPECT_EQ(*client0->Command({"GET", "ca:db:{a}:k"}), RedisReply::Nil());
-  EXPECT_EQ(*client5->Command({"GET", "ca:db:{a}:k"}),
-            RedisReply::String("five"));
+  EXPECT_EQ(*client5->Command({"GET", "ca:db:{a}:k"}), RedisReply::String("five"));
   absl::StatusOr<RedisReply> info = client0->Command({"INFO", "keyspace"});
   ASSERT_TRUE(info.ok());
   EXPECT_THAT(info->str(), HasSubstr("db5:keys=1"));
@@ -582,8 +544,7 @@ TEST_F(RedisClientTest, AvailabilityErrorRepliesAreUnavailable) {
   std::string value(512 * 1024, 'x');
   absl::Status last;
   for (int i = 0; i < 8 && last.ok(); ++i) {
-    last =
-        client->Command({"SET", absl::StrCat("ca:m:{a}:", i), value}).status();
+    last = client->Command({"SET", absl::StrCat("ca:m:{a}:", i), value}).status();
   }
   // noeviction: a full Redis refuses writes (OOM) instead of dropping data.
   EXPECT_EQ(last.code(), absl::StatusCode::kUnavailable) << last;
@@ -604,8 +565,7 @@ TEST_F(RedisClientTest, ServerDroppingConnectionMidWriteIsUnavailable) {
   auto client = NewClient(options);
   ASSERT_NE(client, nullptr);
   std::string huge(64 << 20, 'x');
-  absl::StatusOr<RedisReply> reply =
-      client->Command({"SET", "ca:big:{a}:k", huge});
+  absl::StatusOr<RedisReply> reply = client->Command({"SET", "ca:big:{a}:k", huge});
   EXPECT_EQ(reply.status().code(), absl::StatusCode::kUnavailable)
       << (reply.ok() ? reply->DebugString() : reply.status().ToString());
   EXPECT_EQ(client->open_connections(), 0);
@@ -615,16 +575,13 @@ TEST_F(RedisClientTest, ServerDroppingConnectionMidWriteIsUnavailable) {
 TEST(RedisClientCreateTest, RejectsBadOptions) {
   RedisOptions bad_url;
   bad_url.url = "http://127.0.0.1:1/0";
-  EXPECT_EQ(RedisClient::Create(bad_url).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(RedisClient::Create(bad_url).status().code(), absl::StatusCode::kInvalidArgument);
   RedisOptions no_pool;
   no_pool.pool_size = 0;
-  EXPECT_EQ(RedisClient::Create(no_pool).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(RedisClient::Create(no_pool).status().code(), absl::StatusCode::kInvalidArgument);
   RedisOptions no_timeout;
   no_timeout.command_timeout = absl::ZeroDuration();
-  EXPECT_EQ(RedisClient::Create(no_timeout).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(RedisClient::Create(no_timeout).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -15,9 +15,9 @@ struct RedisOperationInfo {
   // Bounded by the commands the code sends, so usable as a metric label.
   absl::string_view operation;
   absl::StatusCode code = absl::StatusCode::kOk;  // the call's status code
-  bool error_reply = false;      // Redis answered an error (any, in a pipeline)
-  bool script_reloaded = false;  // Eval had to send the source (NOSCRIPT)
-  absl::Duration latency;        // including the wait for a pooled connection
+  bool error_reply = false;                       // Redis answered an error (any, in a pipeline)
+  bool script_reloaded = false;                   // Eval had to send the source (NOSCRIPT)
+  absl::Duration latency;                         // including the wait for a pooled connection
 };
 
 // Optional hook RedisClient calls synchronously on the calling thread; it

@@ -77,15 +77,13 @@ absl::Status RedisReply::ErrorStatus() const {
 absl::StatusOr<int64_t> RedisReply::AsInteger() const {
   if (is_integer()) return integer_;
   if (is_error()) return ErrorStatus();
-  return absl::InternalError(
-      absl::StrCat("expected an integer reply, got ", DebugString()));
+  return absl::InternalError(absl::StrCat("expected an integer reply, got ", DebugString()));
 }
 
 absl::StatusOr<std::string> RedisReply::AsString() const {
   if (is_string() || is_status()) return str_;
   if (is_error()) return ErrorStatus();
-  return absl::InternalError(
-      absl::StrCat("expected a string reply, got ", DebugString()));
+  return absl::InternalError(absl::StrCat("expected a string reply, got ", DebugString()));
 }
 
 std::string RedisReply::DebugString() const {
@@ -95,13 +93,12 @@ std::string RedisReply::DebugString() const {
     case Kind::kInteger:
       return absl::StrCat("(integer) ", integer_);
     case Kind::kArray:
-      return absl::StrCat(
-          "[",
-          absl::StrJoin(elements_, ", ",
-                        [](std::string* out, const RedisReply& r) {
-                          out->append(r.DebugString());
-                        }),
-          "]");
+      return absl::StrCat("[",
+                          absl::StrJoin(elements_, ", ",
+                                        [](std::string* out, const RedisReply& r) {
+                                          out->append(r.DebugString());
+                                        }),
+                          "]");
     default:
       return absl::StrCat("(", KindName(kind_), ") \"", Shown(str_), "\"");
   }

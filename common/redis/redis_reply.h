@@ -60,9 +60,7 @@ class RedisReply {
   std::string DebugString() const;
 
   friend bool operator==(const RedisReply& a, const RedisReply& b);
-  friend bool operator!=(const RedisReply& a, const RedisReply& b) {
-    return !(a == b);
-  }
+  friend bool operator!=(const RedisReply& a, const RedisReply& b) { return !(a == b); }
 
  private:
   Kind kind_ = Kind::kNil;
@@ -72,9 +70,7 @@ class RedisReply {
 };
 
 // Lets GoogleTest print replies in failure messages.
-inline void PrintTo(const RedisReply& reply, std::ostream* os) {
-  *os << reply.DebugString();
-}
+inline void PrintTo(const RedisReply& reply, std::ostream* os) { *os << reply.DebugString(); }
 
 // The first word of an error reply ("NOSCRIPT", "LOADING", "ERR"); "" for
 // other kinds.

@@ -13,16 +13,13 @@ TEST(RedisReplyTest, DefaultIsNil) {
 
 TEST(RedisReplyTest, CheckedAccessorsAcceptTheRightKind) {
   EXPECT_EQ(*RedisReply::Integer(-7).AsInteger(), -7);
-  EXPECT_EQ(*RedisReply::String(std::string("a\0b", 3)).AsString(),
-            std::string("a\0b", 3));
+  EXPECT_EQ(*RedisReply::String(std::string("a\0b", 3)).AsString(), std::string("a\0b", 3));
   EXPECT_EQ(*RedisReply::Status("OK").AsString(), "OK");
 }
 
 TEST(RedisReplyTest, CheckedAccessorsRefuseOtherKinds) {
-  EXPECT_EQ(RedisReply::String("1").AsInteger().status().code(),
-            absl::StatusCode::kInternal);
-  EXPECT_EQ(RedisReply::Nil().AsString().status().code(),
-            absl::StatusCode::kInternal);
+  EXPECT_EQ(RedisReply::String("1").AsInteger().status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(RedisReply::Nil().AsString().status().code(), absl::StatusCode::kInternal);
   absl::Status s = RedisReply::Error("WRONGTYPE bad").AsInteger().status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInternal);
   EXPECT_NE(s.message().find("WRONGTYPE bad"), absl::string_view::npos) << s;
@@ -34,19 +31,18 @@ TEST(RedisReplyTest, ErrorStatusOnlyForErrors) {
 }
 
 TEST(RedisReplyTest, ErrorCodeIsFirstWord) {
-  EXPECT_EQ(RedisErrorCode(RedisReply::Error("NOSCRIPT No matching script")),
-            "NOSCRIPT");
+  EXPECT_EQ(RedisErrorCode(RedisReply::Error("NOSCRIPT No matching script")), "NOSCRIPT");
   EXPECT_EQ(RedisErrorCode(RedisReply::Error("EXHAUSTED")), "EXHAUSTED");
   EXPECT_EQ(RedisErrorCode(RedisReply::String("NOSCRIPT x")), "");
 }
 
 TEST(RedisReplyTest, EqualityComparesKindAndNestedValues) {
-  RedisReply a = RedisReply::Array(
-      {RedisReply::Integer(1), RedisReply::String("x"), RedisReply::Nil()});
-  RedisReply b = RedisReply::Array(
-      {RedisReply::Integer(1), RedisReply::String("x"), RedisReply::Nil()});
-  RedisReply c = RedisReply::Array(
-      {RedisReply::Integer(1), RedisReply::Status("x"), RedisReply::Nil()});
+  RedisReply a =
+      RedisReply::Array({RedisReply::Integer(1), RedisReply::String("x"), RedisReply::Nil()});
+  RedisReply b =
+      RedisReply::Array({RedisReply::Integer(1), RedisReply::String("x"), RedisReply::Nil()});
+  RedisReply c =
+      RedisReply::Array({RedisReply::Integer(1), RedisReply::Status("x"), RedisReply::Nil()});
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
   EXPECT_NE(RedisReply::String("OK"), RedisReply::Status("OK"));

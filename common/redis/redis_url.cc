@@ -48,8 +48,8 @@ bool ParseDigits(absl::string_view text, int* value) {
 }
 
 absl::Status Invalid(absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      "bad redis URL (want redis://[:password@]host[:port][/db]): ", why));
+  return absl::InvalidArgumentError(
+      absl::StrCat("bad redis URL (want redis://[:password@]host[:port][/db]): ", why));
 }
 
 }  // namespace
@@ -131,24 +131,22 @@ absl::StatusOr<RedisEndpoint> ParseRedisUrl(absl::string_view url) {
   }
   if (endpoint.host.empty()) return Invalid("missing host");
   for (char c : endpoint.host) {
-    if (absl::ascii_isspace(static_cast<unsigned char>(c)) || c == '@' ||
-        c == '[' || c == ']' || c == '%') {
+    if (absl::ascii_isspace(static_cast<unsigned char>(c)) || c == '@' || c == '[' || c == ']' ||
+        c == '%') {
       return Invalid("malformed host");
     }
   }
   if (!port_text.empty()) {
     int port = 0;
     if (!ParseDigits(port_text, &port) || port < 1 || port > 65535) {
-      return Invalid(
-          absl::StrCat("port must be 1..65535, got '", port_text, "'"));
+      return Invalid(absl::StrCat("port must be 1..65535, got '", port_text, "'"));
     }
     endpoint.port = port;
   }
   if (!path.empty()) {
     int db = 0;
     if (!ParseDigits(path, &db)) {
-      return Invalid(
-          absl::StrCat("database must be a number >= 0, got '", path, "'"));
+      return Invalid(absl::StrCat("database must be a number >= 0, got '", path, "'"));
     }
     endpoint.db = db;
   }

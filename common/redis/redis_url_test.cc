@@ -20,9 +20,8 @@ TEST(ParseRedisUrlTest, ParsesHostPortAndDb) {
 }
 
 TEST(ParseRedisUrlTest, DefaultsPortAndDb) {
-  for (const char* url :
-       {"redis://redis.default.svc", "redis://redis.default.svc/",
-        "redis://redis.default.svc:6379/0"}) {
+  for (const char* url : {"redis://redis.default.svc", "redis://redis.default.svc/",
+                          "redis://redis.default.svc:6379/0"}) {
     absl::StatusOr<RedisEndpoint> e = ParseRedisUrl(url);
     ASSERT_TRUE(e.ok()) << url << ": " << e.status();
     EXPECT_EQ(e->host, "redis.default.svc") << url;
@@ -49,8 +48,7 @@ TEST(ParseRedisUrlTest, ParsesAclUserAndPassword) {
 }
 
 TEST(ParseRedisUrlTest, PercentDecodesAndAllowsAtSignInPassword) {
-  absl::StatusOr<RedisEndpoint> e =
-      ParseRedisUrl("redis://:p%40ss%2Fw%3Ard@ss@h:7/1");
+  absl::StatusOr<RedisEndpoint> e = ParseRedisUrl("redis://:p%40ss%2Fw%3Ard@ss@h:7/1");
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_EQ(e->password, "p@ss/w:rd@ss");
   EXPECT_EQ(e->host, "h");
@@ -100,8 +98,7 @@ TEST(ParseRedisUrlTest, RejectsMalformedUrls) {
 }
 
 TEST(ParseRedisUrlTest, ErrorsNeverEchoThePassword) {
-  absl::StatusOr<RedisEndpoint> e =
-      ParseRedisUrl("redis://:TopSecret%zz@h:6379/0");
+  absl::StatusOr<RedisEndpoint> e = ParseRedisUrl("redis://:TopSecret%zz@h:6379/0");
   ASSERT_FALSE(e.ok());
   EXPECT_THAT(std::string(e.status().message()), Not(HasSubstr("TopSecret")));
 }

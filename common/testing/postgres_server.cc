@@ -50,12 +50,9 @@ PostgresServer::PostgresServer(const Options& options)
 
 PostgresServer::~PostgresServer() { (void)Stop(); }
 
-absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
-  return Start(Options());
-}
+absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() { return Start(Options()); }
 
-absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start(
-    const Options& options) {
+absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start(const Options& options) {
   std::unique_ptr<PostgresServer> server(new PostgresServer(options));
   if (server->dir_.path().empty()) {
     return absl::InternalError("cannot create a temporary folder");
@@ -77,9 +74,7 @@ std::string PostgresServer::Bin(const std::string& name) const {
   return absl::StrCat(options_.bin_dir, "/", name);
 }
 
-std::string PostgresServer::RunAsUser() const {
-  return geteuid() == 0 ? options_.os_user : "";
-}
+std::string PostgresServer::RunAsUser() const { return geteuid() == 0 ? options_.os_user : ""; }
 
 std::string PostgresServer::UrlFor(const std::string& database) const {
   return absl::StrCat("postgresql://postgres@127.0.0.1:", port_, "/", database);
@@ -95,9 +90,8 @@ absl::Status PostgresServer::InitDb() {
     return s;
   }
   Subprocess::Options initdb;
-  initdb.argv = {Bin("initdb"), "-D",         data_dir_,   "-U",
-                 "postgres",    "-A",         "trust",     "-E",
-                 "UTF8",        "--locale=C", "--no-sync", "--no-instructions"};
+  initdb.argv = {Bin("initdb"), "-D", data_dir_, "-U",         "postgres",  "-A",
+                 "trust",       "-E", "UTF8",    "--locale=C", "--no-sync", "--no-instructions"};
   initdb.log_path = log_path_;
   initdb.run_as_user = RunAsUser();
   initdb.working_dir = dir_.path();
@@ -105,22 +99,22 @@ absl::Status PostgresServer::InitDb() {
   absl::StatusOr<int> exit_code = RunCommand(initdb, absl::Seconds(120));
   if (!exit_code.ok()) return exit_code.status();
   if (*exit_code != 0) {
-    return absl::InternalError(absl::StrCat(
-        "initdb exited with ", *exit_code, " after ",
-        absl::FormatDuration(absl::Now() - start), ":\n", LogTail()));
+    return absl::InternalError(absl::StrCat("initdb exited with ", *exit_code, " after ",
+                                            absl::FormatDuration(absl::Now() - start), ":\n",
+                                            LogTail()));
   }
   return absl::OkStatus();
 }
 
 absl::Status PostgresServer::StartServer() {
   Subprocess::Options server;
-  server.argv = {Bin("postgres"), "-D", data_dir_, "-p", absl::StrCat(port_),
-                 "-k", socket_dir_, "-c", "listen_addresses=127.0.0.1", "-c",
+  server.argv = {Bin("postgres"), "-D", data_dir_, "-p", absl::StrCat(port_), "-k", socket_dir_,
+                 "-c", "listen_addresses=127.0.0.1", "-c",
                  absl::StrCat("max_connections=", options_.max_connections),
                  // Tests only: durability is not wanted here, speed is.
-                 "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
-                 "full_page_writes=off", "-c", "huge_pages=off", "-c",
-                 "logging_collector=off", "-c", "shared_buffers=32MB"};
+                 "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+                 "-c", "huge_pages=off", "-c", "logging_collector=off", "-c",
+                 "shared_buffers=32MB"};
   server.log_path = log_path_;
   server.run_as_user = RunAsUser();
   server.working_dir = dir_.path();
@@ -144,35 +138,22 @@ absl::Status PostgresServer::StartServer() {
   if (ready && !exited) return absl::OkStatus();
   process_.reset();  // SIGKILL if still running
   return absl::UnavailableError(absl::StrCat(
-      "postgres on port ", port_,
-      exited ? " exited during start-up" : " did not become ready", " after ",
-      absl::FormatDuration(absl::Now() - start), ":\n", LogTail()));
+      "postgres on port ", port_, exited ? " exited during start-up" : " did not become ready",
+      " after ", absl::FormatDuration(absl::Now() - start), ":\n", LogTail()));
 }
 
 bool PostgresServer::Ready() const {
   Subprocess::Options ping;
-  ping.argv = {Bin("pg_isready"),
-               "-q",
-               "-h",
-               "127.0.0.1",
-               "-p",
-               absl::StrCat(port_),
-               "-U",
-               "postgres",
-               "-d",
-               "postgres",
-               "-t",
-               "2"};
+  ping.argv = {Bin("pg_isready"), "-q", "-h",       "127.0.0.1", "-p", absl::StrCat(port_), "-U",
+               "postgres",        "-d", "postgres", "-t",        "2"};
   ping.log_path = "/dev/null";
   absl::StatusOr<int> exit_code = RunCommand(ping, absl::Seconds(5));
   return exit_code.ok() && *exit_code == 0;
 }
 
-absl::StatusOr<std::string> PostgresServer::CreateDatabase(
-    const std::string& name) {
+absl::StatusOr<std::string> PostgresServer::CreateDatabase(const std::string& name) {
   if (!ValidDatabaseName(name)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad database name for a test: ", name));
+    return absl::InvalidArgumentError(absl::StrCat("bad database name for a test: ", name));
   }
   std::string log_path = absl::StrCat(dir_.path(), "/createdb-", name, ".log");
   Subprocess::Options psql;
@@ -189,8 +170,8 @@ absl::StatusOr<std::string> PostgresServer::CreateDatabase(
   absl::StatusOr<int> exit_code = RunCommand(psql, absl::Seconds(60));
   if (!exit_code.ok()) return exit_code.status();
   if (*exit_code != 0) {
-    return absl::InternalError(absl::StrCat("CREATE DATABASE ", name,
-                                            " failed: ", Tail(log_path, 2000)));
+    return absl::InternalError(
+        absl::StrCat("CREATE DATABASE ", name, " failed: ", Tail(log_path, 2000)));
   }
   return UrlFor(name);
 }

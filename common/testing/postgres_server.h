@@ -37,8 +37,7 @@ class PostgresServer {
   // Initialises a cluster and starts the server; returns once a libpq
   // connection (PQping, through pg_isready) succeeds.
   static absl::StatusOr<std::unique_ptr<PostgresServer>> Start();
-  static absl::StatusOr<std::unique_ptr<PostgresServer>> Start(
-      const Options& options);
+  static absl::StatusOr<std::unique_ptr<PostgresServer>> Start(const Options& options);
 
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;

@@ -15,8 +15,7 @@ namespace codingahead::testing {
 namespace {
 
 // The production settings of DESIGN.md, plus what a test server needs.
-std::vector<std::pair<std::string, std::string>> BaseConfig(
-    const std::string& dir, int port) {
+std::vector<std::pair<std::string, std::string>> BaseConfig(const std::string& dir, int port) {
   return {
       {"bind", "127.0.0.1"},
       {"port", absl::StrCat(port)},
@@ -56,8 +55,7 @@ RedisServer::~RedisServer() {
   if (process_.has_value()) process_->Kill();
 }
 
-absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(
-    Options options) {
+absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(Options options) {
   std::unique_ptr<RedisServer> server(new RedisServer(std::move(options)));
   if (server->dir().empty()) {
     return absl::InternalError("cannot create a temporary folder for redis");
@@ -80,18 +78,14 @@ absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(
 }
 
 std::string RedisServer::url() const {
-  std::string auth = options_.password.empty()
-                         ? ""
-                         : absl::StrCat(":", options_.password, "@");
+  std::string auth = options_.password.empty() ? "" : absl::StrCat(":", options_.password, "@");
   return absl::StrCat("redis://", auth, "127.0.0.1:", port_, "/0");
 }
 
 absl::Status RedisServer::WriteConfig() {
-  std::vector<std::pair<std::string, std::string>> config =
-      BaseConfig(dir(), port_);
+  std::vector<std::pair<std::string, std::string>> config = BaseConfig(dir(), port_);
   if (!options_.password.empty()) {
-    config.emplace_back("requirepass",
-                        absl::StrCat("\"", options_.password, "\""));
+    config.emplace_back("requirepass", absl::StrCat("\"", options_.password, "\""));
   }
   for (const auto& [name, value] : options_.config) {
     bool replaced = false;
@@ -135,10 +129,9 @@ absl::Status RedisServer::Launch() {
   if (ready && !exited) return absl::OkStatus();
   process_->Kill();
   process_.reset();
-  return absl::UnavailableError(absl::StrCat(
-      "redis-server on port ", port_,
-      exited ? " exited" : " did not become ready", " (", last.message(),
-      "); log tail:\n", ReadTail(dir() + "/redis.log", 2048)));
+  return absl::UnavailableError(
+      absl::StrCat("redis-server on port ", port_, exited ? " exited" : " did not become ready",
+                   " (", last.message(), "); log tail:\n", ReadTail(dir() + "/redis.log", 2048)));
 }
 
 absl::Status RedisServer::CheckReady() const {
@@ -150,8 +143,8 @@ absl::Status RedisServer::CheckReady() const {
   struct timeval io_timeout = {1, 0};
   redisSetTimeout(c.get(), io_timeout);
   if (!options_.password.empty()) {
-    ReplyPtr auth(static_cast<redisReply*>(
-        redisCommand(c.get(), "AUTH %s", options_.password.c_str())));
+    ReplyPtr auth(
+        static_cast<redisReply*>(redisCommand(c.get(), "AUTH %s", options_.password.c_str())));
     if (auth == nullptr) return absl::UnavailableError(c->errstr);
     if (auth->type == REDIS_REPLY_ERROR) {
       return absl::UnavailableError(absl::StrCat("AUTH: ", auth->str));
@@ -159,13 +152,11 @@ absl::Status RedisServer::CheckReady() const {
   }
   ReplyPtr pong(static_cast<redisReply*>(redisCommand(c.get(), "PING")));
   if (pong == nullptr) return absl::UnavailableError(c->errstr);
-  if (pong->type != REDIS_REPLY_STATUS ||
-      std::string(pong->str, pong->len) != "PONG") {
-    return absl::UnavailableError(absl::StrCat(
-        "PING answered: ", pong->str == nullptr ? "?" : pong->str));
+  if (pong->type != REDIS_REPLY_STATUS || std::string(pong->str, pong->len) != "PONG") {
+    return absl::UnavailableError(
+        absl::StrCat("PING answered: ", pong->str == nullptr ? "?" : pong->str));
   }
-  ReplyPtr info(
-      static_cast<redisReply*>(redisCommand(c.get(), "INFO persistence")));
+  ReplyPtr info(static_cast<redisReply*>(redisCommand(c.get(), "INFO persistence")));
   if (info == nullptr) return absl::UnavailableError(c->errstr);
   if (info->type != REDIS_REPLY_STRING ||
       !absl::StrContains(std::string(info->str, info->len), "loading:0\r")) {

@@ -4,8 +4,8 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -35,8 +35,7 @@ absl::StatusOr<Subprocess> Subprocess::Start(const Options& options) {
   if (switch_user) {
     struct passwd* pw = getpwnam(options.run_as_user.c_str());
     if (pw == nullptr) {
-      return absl::NotFoundError(
-          absl::StrCat("no such user: ", options.run_as_user));
+      return absl::NotFoundError(absl::StrCat("no such user: ", options.run_as_user));
     }
     uid = pw->pw_uid;
     gid = pw->pw_gid;
@@ -73,9 +72,7 @@ absl::StatusOr<Subprocess> Subprocess::Start(const Options& options) {
   return Subprocess(pid);
 }
 
-Subprocess::Subprocess(Subprocess&& other) noexcept : pid_(other.pid_) {
-  other.pid_ = -1;
-}
+Subprocess::Subprocess(Subprocess&& other) noexcept : pid_(other.pid_) { other.pid_ = -1; }
 
 Subprocess& Subprocess::operator=(Subprocess&& other) noexcept {
   if (this != &other) {
@@ -108,8 +105,7 @@ absl::StatusOr<int> Subprocess::Wait(absl::Duration timeout) {
     }
     if (r < 0) return ErrnoStatus("waitpid");
     if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("process ", pid_, " still running"));
+      return absl::DeadlineExceededError(absl::StrCat("process ", pid_, " still running"));
     }
     absl::SleepFor(absl::Milliseconds(10));
   }
@@ -126,8 +122,7 @@ absl::Status Subprocess::Stop(int signal, absl::Duration timeout) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<int> RunCommand(const Subprocess::Options& options,
-                               absl::Duration timeout) {
+absl::StatusOr<int> RunCommand(const Subprocess::Options& options, absl::Duration timeout) {
   auto process = Subprocess::Start(options);
   if (!process.ok()) return process.status();
   auto status = process->Wait(timeout);

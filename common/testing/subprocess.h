@@ -20,7 +20,7 @@ class Subprocess {
  public:
   struct Options {
     std::vector<std::string> argv;
-    std::string log_path;  // empty: inherit stdout/stderr
+    std::string log_path;     // empty: inherit stdout/stderr
     std::string run_as_user;  // empty: this user; only honoured when root
     std::string working_dir;
   };
@@ -49,8 +49,7 @@ class Subprocess {
 };
 
 // Runs a command to completion; returns its exit code, failing on timeout.
-absl::StatusOr<int> RunCommand(const Subprocess::Options& options,
-                               absl::Duration timeout);
+absl::StatusOr<int> RunCommand(const Subprocess::Options& options, absl::Duration timeout);
 
 // A TCP port on 127.0.0.1 that nothing was listening on a moment ago.
 int PickFreePort();

@@ -14,8 +14,7 @@
 namespace codingahead::account {
 namespace {
 
-constexpr char kSessionGone[] =
-    "session expired or unknown: start a guest session or log in again";
+constexpr char kSessionGone[] = "session expired or unknown: start a guest session or log in again";
 constexpr char kMissingSession[] =
     "missing session: send metadata 'authorization: Bearer <session token>'";
 constexpr char kLoginFailed[] = "email or password is incorrect";
@@ -35,8 +34,7 @@ google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   return out;
 }
 
-std::string Plural(int64_t n, absl::string_view singular,
-                   absl::string_view plural) {
+std::string Plural(int64_t n, absl::string_view singular, absl::string_view plural) {
   return absl::StrCat(n, " ", n == 1 ? singular : plural);
 }
 
@@ -65,11 +63,10 @@ AccountLogic::AccountLogic(AccountDeps deps, AccountOptions options)
 
 // --- Helpers -----------------------------------------------------------------
 
-absl::StatusOr<SessionToken> AccountLogic::CallerToken(
-    const std::string& explicit_token, const Caller& caller) const {
+absl::StatusOr<SessionToken> AccountLogic::CallerToken(const std::string& explicit_token,
+                                                       const Caller& caller) const {
   if (!explicit_token.empty()) return ParseSessionToken(explicit_token);
-  if (!caller.bearer.has_value())
-    return absl::UnauthenticatedError(kMissingSession);
+  if (!caller.bearer.has_value()) return absl::UnauthenticatedError(kMissingSession);
   if (!caller.bearer->ok()) return caller.bearer->status();
   return ParseSessionToken(**caller.bearer);
 }
@@ -78,15 +75,13 @@ const Plan* AccountLogic::PlanOf(const SessionRecord& session) const {
   return deps_.plans->Find(session.plan_id);
 }
 
-ViewPeriodKey AccountLogic::PeriodKeyFor(const SessionOwner& owner,
-                                         absl::Time now) const {
+ViewPeriodKey AccountLogic::PeriodKeyFor(const SessionOwner& owner, absl::Time now) const {
   if (owner.is_guest()) return {kGuestLifetimePeriod, absl::InfinitePast()};
   MonthPeriod month = MonthOf(now);
   return {month.name, month.end};
 }
 
-v1::Principal AccountLogic::PrincipalOf(const SessionRecord& session,
-                                        const Plan& plan) const {
+v1::Principal AccountLogic::PrincipalOf(const SessionRecord& session, const Plan& plan) const {
   v1::Principal principal;
   principal.set_kind(session.owner.is_guest() ? v1::Principal::KIND_GUEST
                                               : v1::Principal::KIND_ACCOUNT);
@@ -99,9 +94,9 @@ v1::Principal AccountLogic::PrincipalOf(const SessionRecord& session,
   return principal;
 }
 
-v1::Allowance AccountLogic::ViewsAllowance(
-    const SessionRecord& session, const Plan& plan, int64_t used,
-    std::optional<int64_t> address_remaining, absl::Time now) const {
+v1::Allowance AccountLogic::ViewsAllowance(const SessionRecord& session, const Plan& plan,
+                                           int64_t used, std::optional<int64_t> address_remaining,
+                                           absl::Time now) const {
   v1::Allowance allowance;
   allowance.set_kind(v1::Allowance::KIND_CODE_PAGE_VIEWS);
   int64_t remaining = 0;
@@ -137,48 +132,37 @@ v1::Session AccountLogic::SessionProto(const std::string& token,
   return out;
 }
 
-absl::StatusOr<SessionRecord> AccountLogic::NewAccountSession(
-    const AccountRecord& account, std::string* token) {
+absl::StatusOr<SessionRecord> AccountLogic::NewAccountSession(const AccountRecord& account,
+                                                              std::string* token) {
   SessionToken parsed;
-  *token = NewSessionToken(SessionOwner::Account(account.id), *deps_.random,
-                           &parsed);
+  *token = NewSessionToken(SessionOwner::Account(account.id), *deps_.random, &parsed);
   return deps_.sessions->Create(
       parsed,
-      {account.plan_id, account.email, account.display_name,
-       account.accepted_terms_version},
+      {account.plan_id, account.email, account.display_name, account.accepted_terms_version},
       options_.account_session, deps_.clock->Now());
 }
 
-int64_t AccountLogic::GuestAddressLimit() const {
-  return deps_.plans->guest().views_per_period;
-}
+int64_t AccountLogic::GuestAddressLimit() const { return deps_.plans->guest().views_per_period; }
 
-void AccountLogic::CheckPasswordStrength(absl::string_view password,
-                                         absl::string_view email,
-                                         absl::string_view display_name,
-                                         absl::string_view field,
+void AccountLogic::CheckPasswordStrength(absl::string_view password, absl::string_view email,
+                                         absl::string_view display_name, absl::string_view field,
                                          common::BadRequestBuilder& bad) const {
   // What an attacker knows about the account counts as dictionary words.
-  std::vector<std::string> inputs = {std::string(email),
-                                     std::string(display_name)};
+  std::vector<std::string> inputs = {std::string(email), std::string(display_name)};
   size_t at = email.find('@');
   if (at != absl::string_view::npos) {
     inputs.emplace_back(email.substr(0, at));
     inputs.emplace_back(email.substr(at + 1));
   }
-  std::optional<std::string> why =
-      deps_.password_policy->WhyWeak(password, inputs);
+  std::optional<std::string> why = deps_.password_policy->WhyWeak(password, inputs);
   if (why.has_value()) bad.Add(std::string(field), *std::move(why));
 }
 
 absl::Status AccountLogic::CheckThrottle(const std::string& email_tag,
-                                         const std::string& address_tag,
-                                         absl::Time now) {
-  absl::StatusOr<absl::Duration> email_wait =
-      deps_.throttle->BlockedFor(email_tag, now);
+                                         const std::string& address_tag, absl::Time now) {
+  absl::StatusOr<absl::Duration> email_wait = deps_.throttle->BlockedFor(email_tag, now);
   if (!email_wait.ok()) return email_wait.status();
-  absl::StatusOr<absl::Duration> address_wait =
-      deps_.throttle->BlockedFor(address_tag, now);
+  absl::StatusOr<absl::Duration> address_wait = deps_.throttle->BlockedFor(address_tag, now);
   if (!address_wait.ok()) return address_wait.status();
   const absl::Duration wait = std::max(*email_wait, *address_wait);
   if (wait <= absl::ZeroDuration()) return absl::OkStatus();
@@ -187,39 +171,35 @@ absl::Status AccountLogic::CheckThrottle(const std::string& email_tag,
     violations.push_back(
         {"login:email",
          absl::StrCat("more than ", options_.email_throttle.failures - 1,
-                      " failed logins for this email; blocked for ",
-                      WaitText(*email_wait))});
+                      " failed logins for this email; blocked for ", WaitText(*email_wait))});
   }
   if (*address_wait > absl::ZeroDuration()) {
-    violations.push_back(
-        {absl::StrCat("login:", address_tag),
-         absl::StrCat("more than ", options_.address_throttle.failures - 1,
-                      " failed logins from this client address; blocked for ",
-                      WaitText(*address_wait))});
+    violations.push_back({absl::StrCat("login:", address_tag),
+                          absl::StrCat("more than ", options_.address_throttle.failures - 1,
+                                       " failed logins from this client address; blocked for ",
+                                       WaitText(*address_wait))});
   }
   absl::Status status = common::ResourceExhaustedError(
-      absl::StrCat("too many failed logins: try again in ", WaitText(wait)),
-      violations);
+      absl::StrCat("too many failed logins: try again in ", WaitText(wait)), violations);
   status = common::WithErrorInfo(
       std::move(status), "LOGIN_THROTTLED", kErrorDomain,
-      {{"retry_after_seconds", absl::StrCat(absl::ToInt64Seconds(
-                                   absl::Ceil(wait, absl::Seconds(1))))}});
+      {{"retry_after_seconds",
+        absl::StrCat(absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))))}});
   return common::WithRetryDelay(std::move(status), wait);
 }
 
 absl::Status AccountLogic::RecordLoginFailure(const std::string& email_tag,
-                                              const std::string& address_tag,
-                                              absl::Time now) {
+                                              const std::string& address_tag, absl::Time now) {
   absl::StatusOr<absl::Duration> email =
       deps_.throttle->RecordFailure(email_tag, options_.email_throttle, now);
   if (!email.ok()) return email.status();
-  absl::StatusOr<absl::Duration> address = deps_.throttle->RecordFailure(
-      address_tag, options_.address_throttle, now);
+  absl::StatusOr<absl::Duration> address =
+      deps_.throttle->RecordFailure(address_tag, options_.address_throttle, now);
   return address.status();
 }
 
-absl::StatusOr<std::pair<SessionToken, SessionRecord>>
-AccountLogic::AccountSession(const Caller& caller, absl::string_view what) {
+absl::StatusOr<std::pair<SessionToken, SessionRecord>> AccountLogic::AccountSession(
+    const Caller& caller, absl::string_view what) {
   absl::StatusOr<SessionToken> token = CallerToken("", caller);
   if (!token.ok()) return token.status();
   absl::StatusOr<std::optional<SessionRecord>> session =
@@ -239,10 +219,10 @@ absl::StatusOr<v1::StartGuestSessionResponse> AccountLogic::StartGuestSession(
     const Caller& caller) {
   const Plan& plan = deps_.plans->guest();
   SessionToken parsed;
-  std::string token = NewSessionToken(SessionOwner::NewGuest(*deps_.random),
-                                      *deps_.random, &parsed);
-  absl::StatusOr<SessionRecord> session = deps_.sessions->Create(
-      parsed, {plan.id, "", ""}, options_.guest_session, deps_.clock->Now());
+  std::string token =
+      NewSessionToken(SessionOwner::NewGuest(*deps_.random), *deps_.random, &parsed);
+  absl::StatusOr<SessionRecord> session =
+      deps_.sessions->Create(parsed, {plan.id, "", ""}, options_.guest_session, deps_.clock->Now());
   if (!session.ok()) return session.status();
   v1::StartGuestSessionResponse response;
   *response.mutable_principal() = PrincipalOf(*session, plan);
@@ -252,17 +232,16 @@ absl::StatusOr<v1::StartGuestSessionResponse> AccountLogic::StartGuestSession(
 
 // --- Register ----------------------------------------------------------------
 
-absl::StatusOr<RegisterDraft> AccountLogic::PrepareRegister(
-    const v1::RegisterRequest& request, const Caller& caller) {
+absl::StatusOr<RegisterDraft> AccountLogic::PrepareRegister(const v1::RegisterRequest& request,
+                                                            const Caller& caller) {
   common::BadRequestBuilder bad;
   CheckEmail(request.email(), /*full_rules=*/true, bad);
-  const bool password_sized =
-      CheckPassword(request.password(), /*full_rules=*/true, bad);
+  const bool password_sized = CheckPassword(request.password(), /*full_rules=*/true, bad);
   std::string display_name = CheckDisplayName(request.display_name(), bad);
   CheckRequestId(request.request_id(), bad);
   if (password_sized) {
-    CheckPasswordStrength(request.password(), NormalizeEmail(request.email()),
-                          display_name, "password", bad);
+    CheckPasswordStrength(request.password(), NormalizeEmail(request.email()), display_name,
+                          "password", bad);
   }
   if (!bad.empty()) return bad.Build("invalid Register request");
 
@@ -294,8 +273,7 @@ absl::StatusOr<RegisterDraft> AccountLogic::PrepareRegister(
   return draft;
 }
 
-absl::StatusOr<std::string> AccountLogic::HashPassword(
-    const std::string& password) {
+absl::StatusOr<std::string> AccountLogic::HashPassword(const std::string& password) {
   return deps_.hasher->Hash(password);
 }
 
@@ -303,16 +281,15 @@ absl::StatusOr<v1::RegisterResponse> AccountLogic::CompleteRegister(
     const RegisterDraft& draft, const std::string& password_hash) {
   const absl::Time now = deps_.clock->Now();
   const Plan& plan = deps_.plans->registration();
-  AuditEvent audit{
-      0,
-      "register",
-      {{"plan", plan.id},
-       {"guest", draft.guest ? draft.guest->owner.PrincipalId() : ""},
-       {"carried_codes", absl::StrCat(draft.guest_unlocked.size())},
-       {"request_id", draft.request_id},
-       {"client_ip", draft.client_address}}};
-  absl::StatusOr<AccountRecord> account = deps_.accounts->Create(
-      {draft.email, draft.display_name, password_hash, plan.id}, audit, now);
+  AuditEvent audit{0,
+                   "register",
+                   {{"plan", plan.id},
+                    {"guest", draft.guest ? draft.guest->owner.PrincipalId() : ""},
+                    {"carried_codes", absl::StrCat(draft.guest_unlocked.size())},
+                    {"request_id", draft.request_id},
+                    {"client_ip", draft.client_address}}};
+  absl::StatusOr<AccountRecord> account =
+      deps_.accounts->Create({draft.email, draft.display_name, password_hash, plan.id}, audit, now);
   if (!account.ok()) return account.status();
 
   // Carry-over step 2, before the session: if the session cannot be made the
@@ -321,8 +298,8 @@ absl::StatusOr<v1::RegisterResponse> AccountLogic::CompleteRegister(
   if (draft.guest.has_value()) {
     MonthPeriod month = MonthOf(now);
     absl::StatusOr<CarryResult> carried = deps_.allowances->CarryIntoAccount(
-        SessionOwner::Account(account->id), draft.guest->owner.tag,
-        {month.name, month.end}, draft.guest_unlocked, now);
+        SessionOwner::Account(account->id), draft.guest->owner.tag, {month.name, month.end},
+        draft.guest_unlocked, now);
     if (!carried.ok()) return carried.status();
     used = carried->used;
   }
@@ -335,13 +312,12 @@ absl::StatusOr<v1::RegisterResponse> AccountLogic::CompleteRegister(
   v1::RegisterResponse response;
   *response.mutable_principal() = PrincipalOf(*session, *session_plan);
   *response.mutable_session() = SessionProto(token, *session);
-  *response.mutable_views() =
-      ViewsAllowance(*session, *session_plan, used, std::nullopt, now);
+  *response.mutable_views() = ViewsAllowance(*session, *session_plan, used, std::nullopt, now);
   return response;
 }
 
-absl::StatusOr<v1::RegisterResponse> AccountLogic::Register(
-    const v1::RegisterRequest& request, const Caller& caller) {
+absl::StatusOr<v1::RegisterResponse> AccountLogic::Register(const v1::RegisterRequest& request,
+                                                            const Caller& caller) {
   absl::StatusOr<RegisterDraft> draft = PrepareRegister(request, caller);
   if (!draft.ok()) return draft.status();
   absl::StatusOr<std::string> hash = HashPassword(request.password());
@@ -352,8 +328,8 @@ absl::StatusOr<v1::RegisterResponse> AccountLogic::Register(
 // --- Login / Logout / ValidateSession
 // ------------------------------------------
 
-absl::StatusOr<LoginAttempt> AccountLogic::PrepareLogin(
-    const v1::LoginRequest& request, const Caller& caller) {
+absl::StatusOr<LoginAttempt> AccountLogic::PrepareLogin(const v1::LoginRequest& request,
+                                                        const Caller& caller) {
   common::BadRequestBuilder bad;
   CheckEmail(request.email(), /*full_rules=*/false, bad);
   CheckPassword(request.password(), /*full_rules=*/false, bad);
@@ -368,8 +344,7 @@ absl::StatusOr<LoginAttempt> AccountLogic::PrepareLogin(
   absl::Status throttled =
       CheckThrottle(attempt.email_tag, attempt.address_tag, deps_.clock->Now());
   if (!throttled.ok()) return throttled;
-  absl::StatusOr<std::optional<AccountRecord>> account =
-      deps_.accounts->FindByEmail(email);
+  absl::StatusOr<std::optional<AccountRecord>> account = deps_.accounts->FindByEmail(email);
   if (!account.ok()) return account.status();
   attempt.account = *std::move(account);
   return attempt;
@@ -391,27 +366,26 @@ PasswordCheck AccountLogic::VerifyPassword(const LoginAttempt& attempt,
   return check;
 }
 
-absl::StatusOr<v1::LoginResponse> AccountLogic::CompleteLogin(
-    const LoginAttempt& attempt, const PasswordCheck& check) {
+absl::StatusOr<v1::LoginResponse> AccountLogic::CompleteLogin(const LoginAttempt& attempt,
+                                                              const PasswordCheck& check) {
   const absl::Time now = deps_.clock->Now();
   if (!attempt.account.has_value() || !check.ok) {
-    absl::Status counted =
-        RecordLoginFailure(attempt.email_tag, attempt.address_tag, now);
+    absl::Status counted = RecordLoginFailure(attempt.email_tag, attempt.address_tag, now);
     if (!counted.ok()) return counted;
-    absl::Status audited = deps_.accounts->Audit(
-        {attempt.account ? attempt.account->id : 0,
-         "login_failed",
-         {{"reason", attempt.account ? "wrong_password" : "unknown_email"},
-          {"client_ip", attempt.client_address}}},
-        now);
+    absl::Status audited =
+        deps_.accounts->Audit({attempt.account ? attempt.account->id : 0,
+                               "login_failed",
+                               {{"reason", attempt.account ? "wrong_password" : "unknown_email"},
+                                {"client_ip", attempt.client_address}}},
+                              now);
     if (!audited.ok()) return audited;
     return absl::UnauthenticatedError(kLoginFailed);
   }
   const AccountRecord& account = *attempt.account;
   absl::Status cleared = deps_.throttle->Clear(attempt.email_tag);
   if (!cleared.ok()) return cleared;
-  absl::Status audited = deps_.accounts->Audit(
-      {account.id, "login_ok", {{"client_ip", attempt.client_address}}}, now);
+  absl::Status audited =
+      deps_.accounts->Audit({account.id, "login_ok", {{"client_ip", attempt.client_address}}}, now);
   if (!audited.ok()) return audited;
   if (!check.new_hash.empty()) {
     // The stored hash used older argon2 parameters: replace it. A failure
@@ -428,8 +402,7 @@ absl::StatusOr<v1::LoginResponse> AccountLogic::CompleteLogin(
   if (!session.ok()) return session.status();
   const Plan* plan = PlanOf(*session);
   if (plan == nullptr) {
-    return absl::InternalError(
-        absl::StrCat("plan '", session->plan_id, "' is not loaded"));
+    return absl::InternalError(absl::StrCat("plan '", session->plan_id, "' is not loaded"));
   }
   v1::LoginResponse response;
   *response.mutable_principal() = PrincipalOf(*session, *plan);
@@ -437,8 +410,8 @@ absl::StatusOr<v1::LoginResponse> AccountLogic::CompleteLogin(
   return response;
 }
 
-absl::StatusOr<v1::LoginResponse> AccountLogic::Login(
-    const v1::LoginRequest& request, const Caller& caller) {
+absl::StatusOr<v1::LoginResponse> AccountLogic::Login(const v1::LoginRequest& request,
+                                                      const Caller& caller) {
   absl::StatusOr<LoginAttempt> attempt = PrepareLogin(request, caller);
   if (!attempt.ok()) return attempt.status();
   PasswordCheck check = VerifyPassword(*attempt, request.password());
@@ -448,22 +421,19 @@ absl::StatusOr<v1::LoginResponse> AccountLogic::Login(
 absl::StatusOr<v1::LogoutResponse> AccountLogic::Logout(const Caller& caller) {
   absl::StatusOr<SessionToken> token = CallerToken("", caller);
   if (!token.ok()) return token.status();
-  absl::StatusOr<bool> deleted =
-      deps_.sessions->Delete(*token, deps_.clock->Now());
+  absl::StatusOr<bool> deleted = deps_.sessions->Delete(*token, deps_.clock->Now());
   if (!deleted.ok()) return deleted.status();
   if (!*deleted) return absl::UnauthenticatedError(kSessionGone);
   return v1::LogoutResponse();
 }
 
-absl::StatusOr<v1::LogoutAllResponse> AccountLogic::LogoutAll(
-    const Caller& caller) {
+absl::StatusOr<v1::LogoutAllResponse> AccountLogic::LogoutAll(const Caller& caller) {
   absl::StatusOr<SessionToken> token = CallerToken("", caller);
   if (!token.ok()) return token.status();
   v1::LogoutAllResponse response;
   if (token->owner.is_guest()) {
     // A guest identity has exactly one session.
-    absl::StatusOr<bool> deleted =
-        deps_.sessions->Delete(*token, deps_.clock->Now());
+    absl::StatusOr<bool> deleted = deps_.sessions->Delete(*token, deps_.clock->Now());
     if (!deleted.ok()) return deleted.status();
     if (!*deleted) return absl::UnauthenticatedError(kSessionGone);
     response.set_sessions_ended(1);
@@ -473,15 +443,13 @@ absl::StatusOr<v1::LogoutAllResponse> AccountLogic::LogoutAll(
       AccountSession(caller, "LogoutAll");
   if (!session.ok()) return session.status();
   const int64_t account_id = token->owner.account_id;
-  absl::StatusOr<int64_t> ended =
-      deps_.sessions->DeleteAccountSessions(account_id, "");
+  absl::StatusOr<int64_t> ended = deps_.sessions->DeleteAccountSessions(account_id, "");
   if (!ended.ok()) return ended.status();
-  absl::Status audited =
-      deps_.accounts->Audit({account_id,
-                             "logout_all",
-                             {{"sessions_ended", absl::StrCat(*ended)},
-                              {"client_ip", caller.client_address}}},
-                            deps_.clock->Now());
+  absl::Status audited = deps_.accounts->Audit(
+      {account_id,
+       "logout_all",
+       {{"sessions_ended", absl::StrCat(*ended)}, {"client_ip", caller.client_address}}},
+      deps_.clock->Now());
   if (!audited.ok()) return audited;
   response.set_sessions_ended(static_cast<int32_t>(*ended));
   return response;
@@ -490,11 +458,9 @@ absl::StatusOr<v1::LogoutAllResponse> AccountLogic::LogoutAll(
 absl::StatusOr<PasswordChange> AccountLogic::PrepareChangePassword(
     const v1::ChangePasswordRequest& request, const Caller& caller) {
   common::BadRequestBuilder bad;
-  CheckPassword(request.current_password(), /*full_rules=*/false, bad,
-                "current_password");
-  const bool new_sized =
-      CheckPassword(request.new_password(),
-                    /*full_rules=*/true, bad, "new_password");
+  CheckPassword(request.current_password(), /*full_rules=*/false, bad, "current_password");
+  const bool new_sized = CheckPassword(request.new_password(),
+                                       /*full_rules=*/true, bad, "new_password");
   if (!bad.empty()) return bad.Build("invalid ChangePassword request");
   absl::StatusOr<std::pair<SessionToken, SessionRecord>> session =
       AccountSession(caller, "ChangePassword");
@@ -511,12 +477,11 @@ absl::StatusOr<PasswordChange> AccountLogic::PrepareChangePassword(
   // Guessing the current password through a stolen session is throttled
   // like logging in.
   absl::Status throttled =
-      CheckThrottle(change.email_tag, AddressOwnerTag(caller.client_address),
-                    deps_.clock->Now());
+      CheckThrottle(change.email_tag, AddressOwnerTag(caller.client_address), deps_.clock->Now());
   if (!throttled.ok()) return throttled;
   if (new_sized) {
-    CheckPasswordStrength(request.new_password(), change.account.email,
-                          change.account.display_name, "new_password", bad);
+    CheckPasswordStrength(request.new_password(), change.account.email, change.account.display_name,
+                          "new_password", bad);
   }
   if (request.new_password() == request.current_password()) {
     bad.Add("new_password", "must differ from the current password");
@@ -528,8 +493,7 @@ absl::StatusOr<PasswordChange> AccountLogic::PrepareChangePassword(
 absl::StatusOr<PasswordCheck> AccountLogic::HashChangedPassword(
     const PasswordChange& change, const v1::ChangePasswordRequest& request) {
   PasswordCheck check;
-  check.ok = deps_.hasher->Verify(change.account.password_hash,
-                                  request.current_password());
+  check.ok = deps_.hasher->Verify(change.account.password_hash, request.current_password());
   if (!check.ok) return check;
   absl::StatusOr<std::string> hash = deps_.hasher->Hash(request.new_password());
   if (!hash.ok()) return hash.status();
@@ -542,15 +506,13 @@ absl::StatusOr<v1::ChangePasswordResponse> AccountLogic::CompleteChangePassword(
   const absl::Time now = deps_.clock->Now();
   const std::string address_tag = AddressOwnerTag(change.client_address);
   if (!check.ok) {
-    absl::Status counted =
-        RecordLoginFailure(change.email_tag, address_tag, now);
+    absl::Status counted = RecordLoginFailure(change.email_tag, address_tag, now);
     if (!counted.ok()) return counted;
-    absl::Status audited =
-        deps_.accounts->Audit({change.account.id,
-                               "password_change_failed",
-                               {{"reason", "wrong_current_password"},
-                                {"client_ip", change.client_address}}},
-                              now);
+    absl::Status audited = deps_.accounts->Audit(
+        {change.account.id,
+         "password_change_failed",
+         {{"reason", "wrong_current_password"}, {"client_ip", change.client_address}}},
+        now);
     if (!audited.ok()) return audited;
     return common::InvalidArgumentError(
         "invalid ChangePassword request",
@@ -558,14 +520,11 @@ absl::StatusOr<v1::ChangePasswordResponse> AccountLogic::CompleteChangePassword(
   }
   absl::Status stored = deps_.accounts->UpdatePasswordHash(
       change.account.id, check.new_hash,
-      {change.account.id,
-       "password_change",
-       {{"client_ip", change.client_address}}},
-      now);
+      {change.account.id, "password_change", {{"client_ip", change.client_address}}}, now);
   if (!stored.ok()) return stored;
   // Every other session could be the attacker's: end them (ASVS 7.4.3).
-  absl::StatusOr<int64_t> ended = deps_.sessions->DeleteAccountSessions(
-      change.account.id, change.token.secret_sha256);
+  absl::StatusOr<int64_t> ended =
+      deps_.sessions->DeleteAccountSessions(change.account.id, change.token.secret_sha256);
   if (!ended.ok()) return ended.status();
   absl::Status cleared = deps_.throttle->Clear(change.email_tag);
   if (!cleared.ok()) return cleared;
@@ -576,8 +535,7 @@ absl::StatusOr<v1::ChangePasswordResponse> AccountLogic::CompleteChangePassword(
 
 absl::StatusOr<v1::ChangePasswordResponse> AccountLogic::ChangePassword(
     const v1::ChangePasswordRequest& request, const Caller& caller) {
-  absl::StatusOr<PasswordChange> change =
-      PrepareChangePassword(request, caller);
+  absl::StatusOr<PasswordChange> change = PrepareChangePassword(request, caller);
   if (!change.ok()) return change.status();
   absl::StatusOr<PasswordCheck> check = HashChangedPassword(*change, request);
   if (!check.ok()) return check.status();
@@ -589,12 +547,10 @@ absl::StatusOr<v1::AcceptTermsResponse> AccountLogic::AcceptTerms(
   common::BadRequestBuilder bad;
   const std::string& version = request.terms_version();
   if (version.empty()) {
-    bad.Add("terms_version",
-            absl::StrCat("required: the terms version shown to the user (now '",
-                         options_.terms_version, "')"));
+    bad.Add("terms_version", absl::StrCat("required: the terms version shown to the user (now '",
+                                          options_.terms_version, "')"));
   } else if (version.size() > kMaxTermsVersionBytes) {
-    bad.Add("terms_version",
-            absl::StrCat("must be at most ", kMaxTermsVersionBytes, " bytes"));
+    bad.Add("terms_version", absl::StrCat("must be at most ", kMaxTermsVersionBytes, " bytes"));
   } else if (!std::all_of(version.begin(), version.end(),
                           [](char c) { return c > ' ' && c < 0x7f; })) {
     bad.Add("terms_version", "must be printable ASCII without spaces");
@@ -605,16 +561,14 @@ absl::StatusOr<v1::AcceptTermsResponse> AccountLogic::AcceptTerms(
   if (!session.ok()) return session.status();
   if (version != options_.terms_version) {
     return common::FailedPreconditionError(
-        absl::StrCat("terms version '", version,
-                     "' is not the current CPT licence terms version '",
+        absl::StrCat("terms version '", version, "' is not the current CPT licence terms version '",
                      options_.terms_version, "': show and accept those"),
         "TERMS_VERSION", "terms_version",
         absl::StrCat("the current version is '", options_.terms_version, "'"));
   }
   const int64_t account_id = session->first.owner.account_id;
   absl::StatusOr<AccountRecord> account = deps_.accounts->AcceptTerms(
-      account_id, version, {{"client_ip", caller.client_address}},
-      deps_.clock->Now());
+      account_id, version, {{"client_ip", caller.client_address}}, deps_.clock->Now());
   if (!account.ok()) return account.status();
   absl::Status applied = deps_.sessions->SetAccountTerms(account_id, version);
   if (!applied.ok()) return applied;
@@ -629,8 +583,7 @@ absl::StatusOr<v1::ValidateSessionResponse> AccountLogic::ValidateSession(
   if (request.token().size() > kMaxTokenFieldBytes) {
     return common::InvalidArgumentError(
         "invalid ValidateSession request",
-        {{"token",
-          absl::StrCat("must be at most ", kMaxTokenFieldBytes, " bytes")}});
+        {{"token", absl::StrCat("must be at most ", kMaxTokenFieldBytes, " bytes")}});
   }
   absl::StatusOr<SessionToken> token = CallerToken(request.token(), caller);
   if (!token.ok()) return token.status();
@@ -640,13 +593,11 @@ absl::StatusOr<v1::ValidateSessionResponse> AccountLogic::ValidateSession(
   if (!session->has_value()) return absl::UnauthenticatedError(kSessionGone);
   const Plan* plan = PlanOf(**session);
   if (plan == nullptr) {
-    return absl::InternalError(
-        absl::StrCat("plan '", (*session)->plan_id, "' is not loaded"));
+    return absl::InternalError(absl::StrCat("plan '", (*session)->plan_id, "' is not loaded"));
   }
   v1::ValidateSessionResponse response;
   *response.mutable_principal() = PrincipalOf(**session, *plan);
-  *response.mutable_idle_expires_at() =
-      ToTimestamp((*session)->idle_expires_at);
+  *response.mutable_idle_expires_at() = ToTimestamp((*session)->idle_expires_at);
   *response.mutable_expires_at() = ToTimestamp((*session)->expires_at);
   return response;
 }
@@ -654,20 +605,17 @@ absl::StatusOr<v1::ValidateSessionResponse> AccountLogic::ValidateSession(
 // --- Allowances
 // ----------------------------------------------------------------
 
-absl::StatusOr<v1::GetQuotaResponse> AccountLogic::GetQuota(
-    const Caller& caller) {
+absl::StatusOr<v1::GetQuotaResponse> AccountLogic::GetQuota(const Caller& caller) {
   absl::StatusOr<SessionToken> token = CallerToken("", caller);
   if (!token.ok()) return token.status();
   const absl::Time now = deps_.clock->Now();
   absl::StatusOr<ViewQuota> quota =
       deps_.allowances->Quota(*token, PeriodKeyFor(token->owner, now), now);
   if (!quota.ok()) return quota.status();
-  if (!quota->session.has_value())
-    return absl::UnauthenticatedError(kSessionGone);
+  if (!quota->session.has_value()) return absl::UnauthenticatedError(kSessionGone);
   const Plan* plan = PlanOf(*quota->session);
   if (plan == nullptr) {
-    return absl::InternalError(
-        absl::StrCat("plan '", quota->session->plan_id, "' is not loaded"));
+    return absl::InternalError(absl::StrCat("plan '", quota->session->plan_id, "' is not loaded"));
   }
   std::optional<int64_t> address_remaining;
   if (token->owner.is_guest() && !deps_.plans->guest().unmetered_views) {
@@ -678,8 +626,8 @@ absl::StatusOr<v1::GetQuotaResponse> AccountLogic::GetQuota(
   }
   v1::GetQuotaResponse response;
   *response.mutable_principal() = PrincipalOf(*quota->session, *plan);
-  *response.add_allowances() = ViewsAllowance(
-      *quota->session, *plan, quota->used, address_remaining, now);
+  *response.add_allowances() =
+      ViewsAllowance(*quota->session, *plan, quota->used, address_remaining, now);
   return response;
 }
 
@@ -687,8 +635,7 @@ absl::StatusOr<v1::ConsumeViewResponse> AccountLogic::ConsumeView(
     const v1::ConsumeViewRequest& request, const Caller& caller) {
   common::BadRequestBuilder bad;
   if (request.token().size() > kMaxTokenFieldBytes) {
-    bad.Add("token",
-            absl::StrCat("must be at most ", kMaxTokenFieldBytes, " bytes"));
+    bad.Add("token", absl::StrCat("must be at most ", kMaxTokenFieldBytes, " bytes"));
   }
   std::string code = CheckCode(request.code(), bad);
   std::string code_set = CheckCodeSet(request.code_set(), bad);
@@ -712,22 +659,18 @@ absl::StatusOr<v1::ConsumeViewResponse> AccountLogic::ConsumeView(
   if (owner.is_guest() && !deps_.plans->guest().unmetered_views) {
     address_tag = AddressOwnerTag(caller.client_address);
     absl::StatusOr<AddressCharge> charged = deps_.allowances->ChargeAddress(
-        address_tag, address_member, GuestAddressLimit(),
-        options_.address_window, now);
+        address_tag, address_member, GuestAddressLimit(), options_.address_window, now);
     if (!charged.ok()) return charged.status();
     address = *charged;
   }
   const bool may_charge =
-      !address.has_value() ||
-      address->outcome != AddressCharge::Outcome::kExhausted;
+      !address.has_value() || address->outcome != AddressCharge::Outcome::kExhausted;
   absl::StatusOr<ViewCharge> charge = deps_.allowances->ConsumeView(
-      *token, PeriodKeyFor(owner, now), member, request.request_id(),
-      may_charge, limits, now);
-  if (address.has_value() &&
-      address->outcome == AddressCharge::Outcome::kAdded &&
+      *token, PeriodKeyFor(owner, now), member, request.request_id(), may_charge, limits, now);
+  if (address.has_value() && address->outcome == AddressCharge::Outcome::kAdded &&
       !(charge.ok() && charge->outcome == ViewCharge::Outcome::kCharged)) {
-    absl::Status refunded = deps_.allowances->RefundAddress(
-        address_tag, address_member, address->charged_at);
+    absl::Status refunded =
+        deps_.allowances->RefundAddress(address_tag, address_member, address->charged_at);
     if (refunded.ok()) {
       --address->count;
     } else {
@@ -743,8 +686,7 @@ absl::StatusOr<v1::ConsumeViewResponse> AccountLogic::ConsumeView(
     case ViewCharge::Outcome::kRequestIdConflict:
       return common::InvalidArgumentError(
           "request_id is already bound to another code",
-          {{"request_id",
-            "already used for another code in this period; send a new one"}});
+          {{"request_id", "already used for another code in this period; send a new one"}});
     case ViewCharge::Outcome::kUnknownPlan:
       return absl::InternalError(
           absl::StrCat("plan '", charge->session->plan_id, "' is not loaded"));
@@ -754,8 +696,7 @@ absl::StatusOr<v1::ConsumeViewResponse> AccountLogic::ConsumeView(
   const SessionRecord& session = *charge->session;
   const Plan* plan = PlanOf(session);
   if (plan == nullptr) {
-    return absl::InternalError(
-        absl::StrCat("plan '", session.plan_id, "' is not loaded"));
+    return absl::InternalError(absl::StrCat("plan '", session.plan_id, "' is not loaded"));
   }
   if (charge->outcome == ViewCharge::Outcome::kExhausted ||
       charge->outcome == ViewCharge::Outcome::kNotChargeable) {
@@ -763,36 +704,30 @@ absl::StatusOr<v1::ConsumeViewResponse> AccountLogic::ConsumeView(
     if (charge->outcome == ViewCharge::Outcome::kNotChargeable) {
       violations.push_back(
           {address_tag,
-           absl::StrCat(
-               Plural(GuestAddressLimit(), "code page view", "code page views"),
-               " per client address per ",
-               absl::FormatDuration(options_.address_window),
-               " for guests, already used")});
+           absl::StrCat(Plural(GuestAddressLimit(), "code page view", "code page views"),
+                        " per client address per ", absl::FormatDuration(options_.address_window),
+                        " for guests, already used")});
     }
     if (charge->used >= plan->views_per_period) {
       violations.push_back(
           {owner.PrincipalId(),
-           absl::StrCat(Plural(plan->views_per_period, "code page view",
-                               "code page views"),
+           absl::StrCat(Plural(plan->views_per_period, "code page view", "code page views"),
                         plan->view_period == ViewPeriod::kGuestLifetime
                             ? " per guest identity"
                             : " per calendar month (UTC)",
                         ", all used")});
     }
     return common::WithErrorInfo(
-        common::ResourceExhaustedError(deps_.plans->ViewsMessage(*plan, 0),
-                                       violations),
+        common::ResourceExhaustedError(deps_.plans->ViewsMessage(*plan, 0), violations),
         "CODE_PAGE_VIEWS_EXHAUSTED", kErrorDomain, {{"plan", plan->id}});
   }
 
   std::optional<int64_t> address_remaining;
-  if (address.has_value())
-    address_remaining = GuestAddressLimit() - address->count;
+  if (address.has_value()) address_remaining = GuestAddressLimit() - address->count;
   v1::ConsumeViewResponse response;
   *response.mutable_principal() = PrincipalOf(session, *plan);
   response.set_charged(charge->outcome == ViewCharge::Outcome::kCharged);
-  *response.mutable_views() =
-      ViewsAllowance(session, *plan, charge->used, address_remaining, now);
+  *response.mutable_views() = ViewsAllowance(session, *plan, charge->used, address_remaining, now);
   response.set_sections_visible(plan->sections_visible);
   return response;
 }
@@ -803,31 +738,26 @@ absl::StatusOr<v1::ConsumeViewResponse> AccountLogic::ConsumeView(
 absl::StatusOr<v1::ChangePlanResponse> AccountLogic::ChangePlan(
     const v1::ChangePlanRequest& request) {
   common::BadRequestBuilder bad;
-  if (request.account_id() <= 0)
-    bad.Add("account_id", "required: a positive account id");
+  if (request.account_id() <= 0) bad.Add("account_id", "required: a positive account id");
   const Plan* plan = nullptr;
   if (request.plan_id().empty()) {
     bad.Add("plan_id", "required");
   } else if (request.plan_id().size() > kMaxPlanIdBytes) {
-    bad.Add("plan_id",
-            absl::StrCat("must be at most ", kMaxPlanIdBytes, " characters"));
+    bad.Add("plan_id", absl::StrCat("must be at most ", kMaxPlanIdBytes, " characters"));
   } else if ((plan = deps_.plans->Find(request.plan_id())) == nullptr) {
     std::vector<std::string> known;
     for (const Plan& p : deps_.plans->plans()) {
       if (p.view_period != ViewPeriod::kGuestLifetime) known.push_back(p.id);
     }
-    bad.Add("plan_id", absl::StrCat("unknown plan; accounts can have: ",
-                                    absl::StrJoin(known, ", ")));
-  } else if (plan->view_period == ViewPeriod::kGuestLifetime) {
     bad.Add("plan_id",
-            absl::StrCat("plan '", plan->id, "' is for guest identities only"));
+            absl::StrCat("unknown plan; accounts can have: ", absl::StrJoin(known, ", ")));
+  } else if (plan->view_period == ViewPeriod::kGuestLifetime) {
+    bad.Add("plan_id", absl::StrCat("plan '", plan->id, "' is for guest identities only"));
   }
   if (request.reason().empty()) {
     bad.Add("reason", "required: why, for the audit log");
-  } else if (!IsValidUtf8(request.reason()) ||
-             Utf8Length(request.reason()) > kMaxReasonChars) {
-    bad.Add("reason", absl::StrCat("at most ", kMaxReasonChars,
-                                   " characters of valid UTF-8"));
+  } else if (!IsValidUtf8(request.reason()) || Utf8Length(request.reason()) > kMaxReasonChars) {
+    bad.Add("reason", absl::StrCat("at most ", kMaxReasonChars, " characters of valid UTF-8"));
   }
   if (!bad.empty()) return bad.Build("invalid ChangePlan request");
 
@@ -836,8 +766,8 @@ absl::StatusOr<v1::ChangePlanResponse> AccountLogic::ChangePlan(
   if (!account.ok()) return account.status();
   // Live sessions read the plan key on each call: the change applies on the
   // account's next call. Retrying after a failure here is harmless.
-  absl::Status applied = deps_.sessions->SetAccountPlan(
-      account->id, plan->id, options_.account_session.absolute);
+  absl::Status applied =
+      deps_.sessions->SetAccountPlan(account->id, plan->id, options_.account_session.absolute);
   if (!applied.ok()) return applied;
 
   SessionRecord as_session;

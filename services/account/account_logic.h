@@ -34,8 +34,7 @@ struct AccountOptions {
   // Failed logins per typed email (cleared by a successful login) and per
   // client address (never cleared early: many people may share one).
   ThrottleLimits email_throttle;
-  ThrottleLimits address_throttle{20, absl::Minutes(15), absl::Seconds(1),
-                                  absl::Minutes(15)};
+  ThrottleLimits address_throttle{20, absl::Minutes(15), absl::Seconds(1), absl::Minutes(15)};
   // The CPT licence terms version AcceptTerms records.
   std::string terms_version = "2026";
 };
@@ -108,31 +107,27 @@ class AccountLogic {
   // Every dependency must outlive the logic.
   AccountLogic(AccountDeps deps, AccountOptions options);
 
-  absl::StatusOr<v1::StartGuestSessionResponse> StartGuestSession(
-      const Caller& caller);
+  absl::StatusOr<v1::StartGuestSessionResponse> StartGuestSession(const Caller& caller);
 
   // Register in three stages: validate and read the guest's views (store
   // pool), hash the password (hash pool), create and carry (store pool).
-  absl::StatusOr<RegisterDraft> PrepareRegister(
-      const v1::RegisterRequest& request, const Caller& caller);
+  absl::StatusOr<RegisterDraft> PrepareRegister(const v1::RegisterRequest& request,
+                                                const Caller& caller);
   absl::StatusOr<std::string> HashPassword(const std::string& password);
-  absl::StatusOr<v1::RegisterResponse> CompleteRegister(
-      const RegisterDraft& draft, const std::string& password_hash);
+  absl::StatusOr<v1::RegisterResponse> CompleteRegister(const RegisterDraft& draft,
+                                                        const std::string& password_hash);
   // The three stages in a row (tests, tools).
-  absl::StatusOr<v1::RegisterResponse> Register(
-      const v1::RegisterRequest& request, const Caller& caller);
+  absl::StatusOr<v1::RegisterResponse> Register(const v1::RegisterRequest& request,
+                                                const Caller& caller);
 
   // Login in three stages: validate and look up (store pool), verify (hash
   // pool; an unknown email verifies against a dummy hash), audit and create
   // the session (store pool).
-  absl::StatusOr<LoginAttempt> PrepareLogin(const v1::LoginRequest& request,
-                                            const Caller& caller);
-  PasswordCheck VerifyPassword(const LoginAttempt& attempt,
-                               const std::string& password);
+  absl::StatusOr<LoginAttempt> PrepareLogin(const v1::LoginRequest& request, const Caller& caller);
+  PasswordCheck VerifyPassword(const LoginAttempt& attempt, const std::string& password);
   absl::StatusOr<v1::LoginResponse> CompleteLogin(const LoginAttempt& attempt,
                                                   const PasswordCheck& check);
-  absl::StatusOr<v1::LoginResponse> Login(const v1::LoginRequest& request,
-                                          const Caller& caller);
+  absl::StatusOr<v1::LoginResponse> Login(const v1::LoginRequest& request, const Caller& caller);
 
   absl::StatusOr<v1::LogoutResponse> Logout(const Caller& caller);
   absl::StatusOr<v1::LogoutAllResponse> LogoutAll(const Caller& caller);
@@ -141,26 +136,25 @@ class AccountLogic {
   // throttle and the new password's strength (store pool); verify the
   // current password and hash the new one (hash pool); store it, audit and
   // end every other session (store pool).
-  absl::StatusOr<PasswordChange> PrepareChangePassword(
-      const v1::ChangePasswordRequest& request, const Caller& caller);
+  absl::StatusOr<PasswordChange> PrepareChangePassword(const v1::ChangePasswordRequest& request,
+                                                       const Caller& caller);
   // `ok` says whether the current password matched; `new_hash` is then set.
-  absl::StatusOr<PasswordCheck> HashChangedPassword(
-      const PasswordChange& change, const v1::ChangePasswordRequest& request);
-  absl::StatusOr<v1::ChangePasswordResponse> CompleteChangePassword(
-      const PasswordChange& change, const PasswordCheck& check);
+  absl::StatusOr<PasswordCheck> HashChangedPassword(const PasswordChange& change,
+                                                    const v1::ChangePasswordRequest& request);
+  absl::StatusOr<v1::ChangePasswordResponse> CompleteChangePassword(const PasswordChange& change,
+                                                                    const PasswordCheck& check);
   absl::StatusOr<v1::ChangePasswordResponse> ChangePassword(
       const v1::ChangePasswordRequest& request, const Caller& caller);
 
-  absl::StatusOr<v1::AcceptTermsResponse> AcceptTerms(
-      const v1::AcceptTermsRequest& request, const Caller& caller);
+  absl::StatusOr<v1::AcceptTermsResponse> AcceptTerms(const v1::AcceptTermsRequest& request,
+                                                      const Caller& caller);
   absl::StatusOr<v1::ValidateSessionResponse> ValidateSession(
       const v1::ValidateSessionRequest& request, const Caller& caller);
   absl::StatusOr<v1::GetQuotaResponse> GetQuota(const Caller& caller);
-  absl::StatusOr<v1::ConsumeViewResponse> ConsumeView(
-      const v1::ConsumeViewRequest& request, const Caller& caller);
+  absl::StatusOr<v1::ConsumeViewResponse> ConsumeView(const v1::ConsumeViewRequest& request,
+                                                      const Caller& caller);
   // The caller must already be known to be an operator.
-  absl::StatusOr<v1::ChangePlanResponse> ChangePlan(
-      const v1::ChangePlanRequest& request);
+  absl::StatusOr<v1::ChangePlanResponse> ChangePlan(const v1::ChangePlanRequest& request);
 
  private:
   // The token of `explicit_token` when set, else of the bearer metadata.
@@ -168,34 +162,26 @@ class AccountLogic {
                                            const Caller& caller) const;
   const Plan* PlanOf(const SessionRecord& session) const;
   ViewPeriodKey PeriodKeyFor(const SessionOwner& owner, absl::Time now) const;
-  v1::Principal PrincipalOf(const SessionRecord& session,
-                            const Plan& plan) const;
+  v1::Principal PrincipalOf(const SessionRecord& session, const Plan& plan) const;
   // The views Allowance. `address_remaining` caps a guest's remaining views.
-  v1::Allowance ViewsAllowance(const SessionRecord& session, const Plan& plan,
-                               int64_t used,
-                               std::optional<int64_t> address_remaining,
-                               absl::Time now) const;
-  v1::Session SessionProto(const std::string& token,
-                           const SessionRecord& session) const;
-  absl::StatusOr<SessionRecord> NewAccountSession(const AccountRecord& account,
-                                                  std::string* token);
+  v1::Allowance ViewsAllowance(const SessionRecord& session, const Plan& plan, int64_t used,
+                               std::optional<int64_t> address_remaining, absl::Time now) const;
+  v1::Session SessionProto(const std::string& token, const SessionRecord& session) const;
+  absl::StatusOr<SessionRecord> NewAccountSession(const AccountRecord& account, std::string* token);
   int64_t GuestAddressLimit() const;
   // Adds a "field" violation when `password` fails the strength policy.
-  void CheckPasswordStrength(absl::string_view password,
-                             absl::string_view email,
-                             absl::string_view display_name,
-                             absl::string_view field,
+  void CheckPasswordStrength(absl::string_view password, absl::string_view email,
+                             absl::string_view display_name, absl::string_view field,
                              common::BadRequestBuilder& bad) const;
   // RESOURCE_EXHAUSTED when either throttle owner is blocked.
-  absl::Status CheckThrottle(const std::string& email_tag,
-                             const std::string& address_tag, absl::Time now);
-  absl::Status RecordLoginFailure(const std::string& email_tag,
-                                  const std::string& address_tag,
+  absl::Status CheckThrottle(const std::string& email_tag, const std::string& address_tag,
+                             absl::Time now);
+  absl::Status RecordLoginFailure(const std::string& email_tag, const std::string& address_tag,
                                   absl::Time now);
   // A live account session of the caller (UNAUTHENTICATED otherwise;
   // FAILED_PRECONDITION for a guest, naming `what` needs an account).
-  absl::StatusOr<std::pair<SessionToken, SessionRecord>> AccountSession(
-      const Caller& caller, absl::string_view what);
+  absl::StatusOr<std::pair<SessionToken, SessionRecord>> AccountSession(const Caller& caller,
+                                                                        absl::string_view what);
 
   AccountDeps deps_;
   AccountOptions options_;

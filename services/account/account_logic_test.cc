@@ -24,12 +24,10 @@ using ::testing::Not;
 constexpr char kPassword[] = "correct horse battery staple";
 
 absl::Time Utc(int y, int m, int d, int hh, int mm, int ss = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, ss),
-                         absl::UTCTimeZone());
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, ss), absl::UTCTimeZone());
 }
 
-Caller WithToken(const std::string& token,
-                 const std::string& address = "198.51.100.7") {
+Caller WithToken(const std::string& token, const std::string& address = "198.51.100.7") {
   Caller caller;
   caller.bearer = absl::StatusOr<std::string>(token);
   caller.client_address = address;
@@ -42,8 +40,7 @@ Caller Anonymous(const std::string& address = "198.51.100.7") {
   return caller;
 }
 
-v1::ConsumeViewRequest ViewOf(const std::string& code,
-                              const std::string& request_id = "") {
+v1::ConsumeViewRequest ViewOf(const std::string& code, const std::string& request_id = "") {
   v1::ConsumeViewRequest request;
   request.set_code(code);
   request.set_code_set("CODE_SET_HCPCS");
@@ -72,21 +69,19 @@ class AccountLogicTest : public ::testing::Test {
     return started.ok() ? started->session().token() : "";
   }
 
-  v1::RegisterResponse Register(const std::string& email,
-                                const std::string& guest_token = "") {
+  v1::RegisterResponse Register(const std::string& email, const std::string& guest_token = "") {
     v1::RegisterRequest request;
     request.set_email(email);
     request.set_password(kPassword);
     request.set_display_name("Ann Lee");
-    auto registered = logic().Register(
-        request, guest_token.empty() ? Anonymous() : WithToken(guest_token));
+    auto registered =
+        logic().Register(request, guest_token.empty() ? Anonymous() : WithToken(guest_token));
     EXPECT_TRUE(registered.ok()) << registered.status();
     return registered.ok() ? *registered : v1::RegisterResponse();
   }
 
-  absl::StatusOr<v1::ConsumeViewResponse> View(
-      const std::string& token, const std::string& code,
-      const std::string& address = "198.51.100.7") {
+  absl::StatusOr<v1::ConsumeViewResponse> View(const std::string& token, const std::string& code,
+                                               const std::string& address = "198.51.100.7") {
     return logic().ConsumeView(ViewOf(code), WithToken(token, address));
   }
 
@@ -99,8 +94,7 @@ TEST_F(AccountLogicTest, GuestSessionIsAGuestPrincipalWithTheGuestPlan) {
   auto validated = logic().ValidateSession({}, WithToken(token));
   ASSERT_TRUE(validated.ok()) << validated.status();
   EXPECT_EQ(validated->principal().kind(), v1::Principal::KIND_GUEST);
-  EXPECT_THAT(validated->principal().owner_id(),
-              MatchesRegex("guest:[0-9a-f]{16}"));
+  EXPECT_THAT(validated->principal().owner_id(), MatchesRegex("guest:[0-9a-f]{16}"));
   EXPECT_EQ(validated->principal().plan().id(), "guest");
   EXPECT_FALSE(validated->principal().plan().sections_visible());
   EXPECT_EQ(absl::FromUnixSeconds(validated->expires_at().seconds()),
@@ -118,8 +112,7 @@ TEST_F(AccountLogicTest, OnlyTheSecretsDigestIsStoredInRedis) {
   EXPECT_THAT(key, Not(HasSubstr(secret)));
   auto fields = env_->redis().Command({"HGETALL", key});
   ASSERT_TRUE(fields.ok());
-  for (const auto& f : fields->array())
-    EXPECT_THAT(f.str(), Not(HasSubstr(secret)));
+  for (const auto& f : fields->array()) EXPECT_THAT(f.str(), Not(HasSubstr(secret)));
   auto ttl = env_->redis().Command({"TTL", key});
   ASSERT_TRUE(ttl.ok());
   EXPECT_GT(ttl->integer(), 24 * 3600 - 60);
@@ -130,8 +123,7 @@ TEST_F(AccountLogicTest, AViewUsedOnJanuary31IsForgottenOnFebruary1) {
   std::string token = Register("month@example.com").session().token();
   for (int i = 0; i < 6; ++i) ASSERT_TRUE(View(token, Code(i)).ok()) << i;
   env_->clock().Set(Utc(2024, 1, 31, 23, 59));
-  EXPECT_EQ(View(token, Code(6)).status().code(),
-            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(View(token, Code(6)).status().code(), absl::StatusCode::kResourceExhausted);
 
   env_->clock().Set(Utc(2024, 2, 1, 0, 0, 30));
   auto february = View(token, Code(6));
@@ -140,8 +132,7 @@ TEST_F(AccountLogicTest, AViewUsedOnJanuary31IsForgottenOnFebruary1) {
   EXPECT_EQ(february->views().remaining(), 5);
   EXPECT_EQ(absl::FromUnixSeconds(february->views().period_start().seconds()),
             Utc(2024, 2, 1, 0, 0));
-  EXPECT_EQ(absl::FromUnixSeconds(february->views().period_end().seconds()),
-            Utc(2024, 3, 1, 0, 0));
+  EXPECT_EQ(absl::FromUnixSeconds(february->views().period_end().seconds()), Utc(2024, 3, 1, 0, 0));
   // January's codes are charged again in February.
   auto again = View(token, Code(0));
   ASSERT_TRUE(again.ok());
@@ -159,15 +150,13 @@ TEST_F(AccountLogicTest, CarryOverIsIdempotent) {
   // Both steps again, as a retried registration would run them.
   auto guest_token = ParseSessionToken(guest);
   ASSERT_TRUE(guest_token.ok());
-  auto unlocked =
-      env_->allowances().ReadGuestUnlocked(*guest_token, env_->clock().Now());
+  auto unlocked = env_->allowances().ReadGuestUnlocked(*guest_token, env_->clock().Now());
   ASSERT_TRUE(unlocked.ok() && unlocked->has_value());
   EXPECT_THAT(**unlocked, ::testing::ElementsAre("HCPCS:E0601"));
   MonthPeriod month = MonthOf(env_->clock().Now());
   auto again = env_->allowances().CarryIntoAccount(
-      SessionOwner::Account(registered.principal().account_id()),
-      guest_token->owner.tag, {month.name, month.end}, **unlocked,
-      env_->clock().Now());
+      SessionOwner::Account(registered.principal().account_id()), guest_token->owner.tag,
+      {month.name, month.end}, **unlocked, env_->clock().Now());
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_TRUE(again->already_carried);
   EXPECT_EQ(again->used, 1);
@@ -188,8 +177,7 @@ TEST_F(AccountLogicTest, CarryMarkerHasATtl) {
   ASSERT_TRUE(keys.ok());
   ASSERT_EQ(keys->array().size(), 1u);
   EXPECT_THAT(keys->array()[0].str(),
-              MatchesRegex(absl::StrCat("ca:carry:\\{a",
-                                        registered.principal().account_id(),
+              MatchesRegex(absl::StrCat("ca:carry:\\{a", registered.principal().account_id(),
                                         "\\}:g[0-9a-f]{16}")));
   auto all = env_->redis().Command({"KEYS", "*"});
   ASSERT_TRUE(all.ok());
@@ -200,8 +188,7 @@ TEST_F(AccountLogicTest, CarryMarkerHasATtl) {
   }
 }
 
-TEST_F(AccountLogicTest,
-       RegisteringWithAnExpiredGuestSessionIsUnauthenticated) {
+TEST_F(AccountLogicTest, RegisteringWithAnExpiredGuestSessionIsUnauthenticated) {
   std::string guest = Guest();
   env_->clock().Advance(absl::Hours(25));
   v1::RegisterRequest request;
@@ -240,8 +227,7 @@ TEST_F(AccountLogicTest, AccountSessionsExpireWhenIdleAndAfterTheirLifetime) {
   env_->clock().Advance(absl::Minutes(20));  // 12 h: the absolute lifetime
   EXPECT_EQ(logic().ValidateSession({}, WithToken(token)).status().code(),
             absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(View(token, "E0601").status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(View(token, "E0601").status().code(), absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(AccountLogicTest, GuestSessionsLastTwentyFourHours) {
@@ -249,8 +235,7 @@ TEST_F(AccountLogicTest, GuestSessionsLastTwentyFourHours) {
   env_->clock().Advance(absl::Hours(23));
   EXPECT_TRUE(logic().GetQuota(WithToken(guest)).ok());
   env_->clock().Advance(absl::Hours(1));
-  EXPECT_EQ(logic().GetQuota(WithToken(guest)).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(logic().GetQuota(WithToken(guest)).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(AccountLogicTest, AddressIsRefundedWhenTheGuestCannotBeCharged) {
@@ -261,8 +246,7 @@ TEST_F(AccountLogicTest, AddressIsRefundedWhenTheGuestCannotBeCharged) {
   EXPECT_EQ(View(first, "E0602", "203.0.113.2").status().code(),
             absl::StatusCode::kResourceExhausted);
   // A garbage-but-well-formed guest token charges and refunds too.
-  std::string forged =
-      "g0123456789abcdef.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+  std::string forged = "g0123456789abcdef.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
   EXPECT_EQ(View(forged, "E0603", "203.0.113.2").status().code(),
             absl::StatusCode::kUnauthenticated);
   // So the second address still has its view.
@@ -332,11 +316,9 @@ TEST_F(AccountLogicTest, GetQuotaCountsTheAddressAndChargesNothing) {
 
 TEST_F(AccountLogicTest, PasswordIsStoredAsArgon2idPhc) {
   Register("phc@example.com");
-  auto hash = env_->postgres().WithTransaction(
-      [](pqxx::work& txn) -> absl::StatusOr<std::string> {
-        return txn.exec1("SELECT password_hash FROM accounts")[0]
-            .as<std::string>();
-      });
+  auto hash = env_->postgres().WithTransaction([](pqxx::work& txn) -> absl::StatusOr<std::string> {
+    return txn.exec1("SELECT password_hash FROM accounts")[0].as<std::string>();
+  });
   ASSERT_TRUE(hash.ok()) << hash.status();
   EXPECT_THAT(*hash, MatchesRegex("\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$.*"));
 }
@@ -346,12 +328,10 @@ TEST_F(AccountLogicTest, AuditLogRecordsEventsWithoutSecrets) {
   v1::LoginRequest login;
   login.set_email("audit@example.com");
   login.set_password("wrong password!");
-  EXPECT_EQ(logic().Login(login, Anonymous()).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(logic().Login(login, Anonymous()).status().code(), absl::StatusCode::kUnauthenticated);
   login.set_email("nobody-with-my-password@example.com");
   login.set_password(kPassword);
-  EXPECT_EQ(logic().Login(login, Anonymous()).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(logic().Login(login, Anonymous()).status().code(), absl::StatusCode::kUnauthenticated);
   login.set_email("audit@example.com");
   auto ok = logic().Login(login, Anonymous());
   ASSERT_TRUE(ok.ok()) << ok.status();
@@ -364,9 +344,8 @@ TEST_F(AccountLogicTest, AuditLogRecordsEventsWithoutSecrets) {
   auto rows = env_->postgres().WithTransaction(
       [](pqxx::work& txn) -> absl::StatusOr<std::vector<std::string>> {
         std::vector<std::string> out;
-        for (const auto& row :
-             txn.exec("SELECT event || ' ' || coalesce(account_id::text, '-') "
-                      "|| ' ' || details::text FROM audit_log ORDER BY id")) {
+        for (const auto& row : txn.exec("SELECT event || ' ' || coalesce(account_id::text, '-') "
+                                        "|| ' ' || details::text FROM audit_log ORDER BY id")) {
           out.push_back(row[0].as<std::string>());
         }
         return out;
@@ -407,8 +386,7 @@ TEST_F(AccountLogicTest, ChangePlanAppliesToEveryLiveSessionOnItsNextCall) {
   EXPECT_EQ(changed->principal().plan().id(), "pro");
   EXPECT_EQ(changed->principal().email(), "plans@example.com");
 
-  for (const std::string& token :
-       {registered.session().token(), second->session().token()}) {
+  for (const std::string& token : {registered.session().token(), second->session().token()}) {
     auto validated = logic().ValidateSession({}, WithToken(token));
     ASSERT_TRUE(validated.ok());
     EXPECT_EQ(validated->principal().plan().id(), "pro");
@@ -419,8 +397,7 @@ TEST_F(AccountLogicTest, ChangePlanAppliesToEveryLiveSessionOnItsNextCall) {
     ASSERT_TRUE(view.ok()) << view.status();
     EXPECT_TRUE(view->views().unmetered());
     EXPECT_FALSE(view->charged());
-    EXPECT_EQ(view->views().message(),
-              "Unlimited code page views with your plan.");
+    EXPECT_EQ(view->views().message(), "Unlimited code page views with your plan.");
   }
   auto third = logic().Login(login, Anonymous());
   ASSERT_TRUE(third.ok());
@@ -440,8 +417,7 @@ TEST_F(AccountLogicTest, ChangePlanRefusesUnknownAccountsAndPlans) {
   change.set_account_id(registered.principal().account_id() + 1000);
   change.set_plan_id("pro");
   change.set_reason("x");
-  EXPECT_EQ(logic().ChangePlan(change).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(logic().ChangePlan(change).status().code(), absl::StatusCode::kNotFound);
 
   for (const char* plan : {"platinum", "guest"}) {
     change.set_account_id(registered.principal().account_id());
@@ -454,8 +430,7 @@ TEST_F(AccountLogicTest, ChangePlanRefusesUnknownAccountsAndPlans) {
   }
   change.set_plan_id("pro");
   change.set_reason("");
-  auto bad = common::GetDetail<google::rpc::BadRequest>(
-      logic().ChangePlan(change).status());
+  auto bad = common::GetDetail<google::rpc::BadRequest>(logic().ChangePlan(change).status());
   ASSERT_TRUE(bad.has_value());
   EXPECT_EQ(bad->field_violations(0).field(), "reason");
 }

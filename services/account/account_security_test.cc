@@ -23,8 +23,7 @@ using ::testing::StartsWith;
 constexpr char kPassword[] = "correct horse battery staple";
 constexpr char kNewPassword[] = "violet lantern orbit mosaic 77";
 
-Caller WithToken(const std::string& token,
-                 const std::string& address = "198.51.100.7") {
+Caller WithToken(const std::string& token, const std::string& address = "198.51.100.7") {
   Caller caller;
   caller.bearer = absl::StatusOr<std::string>(token);
   caller.client_address = address;
@@ -65,9 +64,9 @@ class AccountSecurityTest : public ::testing::Test {
 
   AccountLogic& logic() { return env_->logic(); }
 
-  absl::StatusOr<v1::RegisterResponse> TryRegister(
-      const std::string& email, const std::string& password,
-      const std::string& name = "Ann Lee") {
+  absl::StatusOr<v1::RegisterResponse> TryRegister(const std::string& email,
+                                                   const std::string& password,
+                                                   const std::string& name = "Ann Lee") {
     v1::RegisterRequest request;
     request.set_email(email);
     request.set_password(password);
@@ -81,26 +80,24 @@ class AccountSecurityTest : public ::testing::Test {
     return registered.ok() ? *registered : v1::RegisterResponse();
   }
 
-  absl::StatusOr<v1::LoginResponse> Login(
-      const std::string& email, const std::string& password,
-      const std::string& address = "198.51.100.7") {
+  absl::StatusOr<v1::LoginResponse> Login(const std::string& email, const std::string& password,
+                                          const std::string& address = "198.51.100.7") {
     v1::LoginRequest request;
     request.set_email(email);
     request.set_password(password);
     return logic().Login(request, Anonymous(address));
   }
 
-  absl::StatusOr<v1::ChangePasswordResponse> ChangePassword(
-      const std::string& token, const std::string& current,
-      const std::string& next) {
+  absl::StatusOr<v1::ChangePasswordResponse> ChangePassword(const std::string& token,
+                                                            const std::string& current,
+                                                            const std::string& next) {
     v1::ChangePasswordRequest request;
     request.set_current_password(current);
     request.set_new_password(next);
     return logic().ChangePassword(request, WithToken(token));
   }
 
-  absl::StatusCode Validate(const std::string& token,
-                            v1::ValidateSessionResponse* out = nullptr) {
+  absl::StatusCode Validate(const std::string& token, v1::ValidateSessionResponse* out = nullptr) {
     auto validated = logic().ValidateSession({}, WithToken(token));
     if (validated.ok() && out != nullptr) *out = *validated;
     return validated.status().code();
@@ -110,9 +107,9 @@ class AccountSecurityTest : public ::testing::Test {
     auto rows = env_->postgres().WithTransaction(
         [](pqxx::work& txn) -> absl::StatusOr<std::vector<std::string>> {
           std::vector<std::string> out;
-          for (const auto& row : txn.exec(
-                   "SELECT event || ' ' || coalesce(account_id::text, '-') || "
-                   "' ' || details::text FROM audit_log ORDER BY id")) {
+          for (const auto& row :
+               txn.exec("SELECT event || ' ' || coalesce(account_id::text, '-') || "
+                        "' ' || details::text FROM audit_log ORDER BY id")) {
             out.push_back(row[0].as<std::string>());
           }
           return out;
@@ -142,12 +139,9 @@ TEST_F(AccountSecurityTest, RegisterRefusesShortLongCommonAndWeakPasswords) {
   };
   for (const Case& c : cases) {
     auto registered = TryRegister("weak@example.com", c.password);
-    ASSERT_EQ(registered.status().code(), absl::StatusCode::kInvalidArgument)
-        << c.password;
-    EXPECT_THAT(ViolatedFields(registered.status()), ElementsAre("password"))
-        << c.password;
-    EXPECT_THAT(FirstViolation(registered.status()), HasSubstr(c.why))
-        << c.password;
+    ASSERT_EQ(registered.status().code(), absl::StatusCode::kInvalidArgument) << c.password;
+    EXPECT_THAT(ViolatedFields(registered.status()), ElementsAre("password")) << c.password;
+    EXPECT_THAT(FirstViolation(registered.status()), HasSubstr(c.why)) << c.password;
     EXPECT_THAT(registered.status().ToString(), Not(HasSubstr(c.password)));
   }
   // Nothing was created.
@@ -156,23 +150,18 @@ TEST_F(AccountSecurityTest, RegisterRefusesShortLongCommonAndWeakPasswords) {
 
 TEST_F(AccountSecurityTest, PasswordBuiltFromTheEmailOrNameIsRefused) {
   // Strong on its own (zxcvbn score 3), weak once the email is known.
-  auto registered = TryRegister("jonathanmeriweather2024@example.com",
-                                "jonathanmeriweather2024");
+  auto registered = TryRegister("jonathanmeriweather2024@example.com", "jonathanmeriweather2024");
   ASSERT_EQ(registered.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(FirstViolation(registered.status()),
-              HasSubstr("your email or name"));
-  auto named = TryRegister("someone@example.com", "jonathanmeriweather2024",
-                           "jonathanmeriweather2024");
+  EXPECT_THAT(FirstViolation(registered.status()), HasSubstr("your email or name"));
+  auto named =
+      TryRegister("someone@example.com", "jonathanmeriweather2024", "jonathanmeriweather2024");
   EXPECT_EQ(named.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(TryRegister("other@example.com", "jonathanmeriweather2024").ok());
 }
 
 TEST_F(AccountSecurityTest, SuiteEndToEndPasswordsPassThePolicy) {
-  EXPECT_TRUE(
-      TryRegister("e2e@example.com", "correct horse battery staple 42").ok());
-  EXPECT_TRUE(
-      TryRegister("loadgen@example.com", "loadgen-password-0123456789-abcdef")
-          .ok());
+  EXPECT_TRUE(TryRegister("e2e@example.com", "correct horse battery staple 42").ok());
+  EXPECT_TRUE(TryRegister("loadgen@example.com", "loadgen-password-0123456789-abcdef").ok());
 }
 
 // --- 2. Login throttling
@@ -181,9 +170,8 @@ TEST_F(AccountSecurityTest, SuiteEndToEndPasswordsPassThePolicy) {
 TEST_F(AccountSecurityTest, FifthFailureBlocksTheEmailWithDoublingDelays) {
   Register("throttle@example.com");
   for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(
-        Login("throttle@example.com", "wrong horse battery").status().code(),
-        absl::StatusCode::kUnauthenticated)
+    EXPECT_EQ(Login("throttle@example.com", "wrong horse battery").status().code(),
+              absl::StatusCode::kUnauthenticated)
         << i;
   }
   // Blocked for 1 s: even the right password is not checked.
@@ -203,33 +191,27 @@ TEST_F(AccountSecurityTest, FifthFailureBlocksTheEmailWithDoublingDelays) {
 
   // The next failure doubles the block: 2 s, then 4 s.
   env_->clock().Advance(absl::Seconds(1));
-  EXPECT_EQ(
-      Login("throttle@example.com", "wrong horse battery").status().code(),
-      absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Login("throttle@example.com", "wrong horse battery").status().code(),
+            absl::StatusCode::kUnauthenticated);
   env_->clock().Advance(absl::Milliseconds(1999));
   EXPECT_EQ(Login("throttle@example.com", kPassword).status().code(),
             absl::StatusCode::kResourceExhausted);
   env_->clock().Advance(absl::Milliseconds(1));
-  EXPECT_EQ(
-      Login("throttle@example.com", "wrong horse battery").status().code(),
-      absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Login("throttle@example.com", "wrong horse battery").status().code(),
+            absl::StatusCode::kUnauthenticated);
   absl::Status four = Login("throttle@example.com", kPassword).status();
-  EXPECT_EQ(
-      common::GetDetail<google::rpc::RetryInfo>(four)->retry_delay().seconds(),
-      4);
+  EXPECT_EQ(common::GetDetail<google::rpc::RetryInfo>(four)->retry_delay().seconds(), 4);
   // Throttled attempts never reach the audit log (nor the hasher).
   int failed = 0;
-  for (const std::string& row : AuditRows())
-    failed += absl::StrContains(row, "login_failed");
+  for (const std::string& row : AuditRows()) failed += absl::StrContains(row, "login_failed");
   EXPECT_EQ(failed, 7);
 
   // Success clears the email's counter: four more failures are not blocked.
   env_->clock().Advance(absl::Seconds(4));
   ASSERT_TRUE(Login("throttle@example.com", kPassword).ok());
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(
-        Login("throttle@example.com", "wrong horse battery").status().code(),
-        absl::StatusCode::kUnauthenticated);
+    EXPECT_EQ(Login("throttle@example.com", "wrong horse battery").status().code(),
+              absl::StatusCode::kUnauthenticated);
   }
   EXPECT_TRUE(Login("throttle@example.com", kPassword).ok());
 }
@@ -256,8 +238,7 @@ TEST_F(AccountSecurityTest, BlockNeverExceedsTheMaximumAndIsForgottenLater) {
   }
   EXPECT_EQ(last, absl::Minutes(15));
   // The key expires once the block and a quiet window after it are over.
-  auto ttl = env_->redis().Command(
-      {"PTTL", LoginThrottleKey(EmailThrottleTag("max@example.com"))});
+  auto ttl = env_->redis().Command({"PTTL", LoginThrottleKey(EmailThrottleTag("max@example.com"))});
   ASSERT_TRUE(ttl.ok());
   EXPECT_GT(*ttl->AsInteger(), 0);
   // Real Redis time: the last block (15 min) + the quiet window (15 min).
@@ -276,12 +257,8 @@ TEST_F(AccountSecurityTest, UnknownEmailIsThrottledExactlyLikeAKnownOne) {
   Register("known@example.com");
   std::vector<absl::Status> known, unknown;
   for (int i = 0; i < 6; ++i) {
-    known.push_back(
-        Login("known@example.com", "wrong horse battery", "203.0.113.1")
-            .status());
-    unknown.push_back(
-        Login("unknown@example.com", "wrong horse battery", "203.0.113.2")
-            .status());
+    known.push_back(Login("known@example.com", "wrong horse battery", "203.0.113.1").status());
+    unknown.push_back(Login("unknown@example.com", "wrong horse battery", "203.0.113.2").status());
   }
   for (int i = 0; i < 6; ++i) {
     EXPECT_EQ(known[i].code(), unknown[i].code()) << i;
@@ -298,14 +275,12 @@ TEST_F(AccountSecurityTest, ManyEmailsFromOneAddressBlockTheAddress) {
   StartEnv(options);
   Register("victim@example.com");
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(Login(absl::StrCat("spray", i, "@example.com"),
-                    "wrong horse battery", "203.0.113.9")
+    EXPECT_EQ(Login(absl::StrCat("spray", i, "@example.com"), "wrong horse battery", "203.0.113.9")
                   .status()
                   .code(),
               absl::StatusCode::kUnauthenticated);
   }
-  absl::Status blocked =
-      Login("victim@example.com", kPassword, "203.0.113.9").status();
+  absl::Status blocked = Login("victim@example.com", kPassword, "203.0.113.9").status();
   ASSERT_EQ(blocked.code(), absl::StatusCode::kResourceExhausted);
   auto quota = common::GetDetail<google::rpc::QuotaFailure>(blocked);
   ASSERT_TRUE(quota.has_value());
@@ -327,10 +302,8 @@ TEST_F(AccountSecurityTest, ChangePasswordEndsOtherSessionsAndKeepsThisOne) {
   ASSERT_TRUE(changed.ok()) << changed.status();
   EXPECT_EQ(changed->other_sessions_ended(), 2);
   EXPECT_EQ(Validate(current), absl::StatusCode::kOk);
-  EXPECT_EQ(Validate(other1->session().token()),
-            absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(Validate(other2->session().token()),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Validate(other1->session().token()), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Validate(other2->session().token()), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(Login("change@example.com", kPassword).status().code(),
             absl::StatusCode::kUnauthenticated);
   EXPECT_TRUE(Login("change@example.com", kNewPassword).ok());
@@ -357,17 +330,14 @@ TEST_F(AccountSecurityTest, ChangePasswordChecksCurrentAndNewPasswords) {
   auto same = ChangePassword(token, kPassword, kPassword);
   EXPECT_THAT(ViolatedFields(same.status()), ElementsAre("new_password"));
   auto empty = ChangePassword(token, "", "");
-  EXPECT_THAT(ViolatedFields(empty.status()),
-              ElementsAre("current_password", "new_password"));
+  EXPECT_THAT(ViolatedFields(empty.status()), ElementsAre("current_password", "new_password"));
   // Nothing changed.
   EXPECT_TRUE(Login("check@example.com", kPassword).ok());
 
   // A guest has no password; a dead session is UNAUTHENTICATED.
   auto guest = logic().StartGuestSession(Anonymous());
   ASSERT_TRUE(guest.ok());
-  EXPECT_EQ(ChangePassword(guest->session().token(), kPassword, kNewPassword)
-                .status()
-                .code(),
+  EXPECT_EQ(ChangePassword(guest->session().token(), kPassword, kNewPassword).status().code(),
             absl::StatusCode::kFailedPrecondition);
   ASSERT_TRUE(logic().Logout(WithToken(token)).ok());
   EXPECT_EQ(ChangePassword(token, kPassword, kNewPassword).status().code(),
@@ -377,9 +347,7 @@ TEST_F(AccountSecurityTest, ChangePasswordChecksCurrentAndNewPasswords) {
 TEST_F(AccountSecurityTest, GuessingTheCurrentPasswordIsThrottled) {
   const std::string token = Register("guess@example.com").session().token();
   for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(ChangePassword(token, "guess number one two", kNewPassword)
-                  .status()
-                  .code(),
+    EXPECT_EQ(ChangePassword(token, "guess number one two", kNewPassword).status().code(),
               absl::StatusCode::kInvalidArgument);
   }
   EXPECT_EQ(ChangePassword(token, kPassword, kNewPassword).status().code(),
@@ -395,8 +363,7 @@ TEST_F(AccountSecurityTest, LogoutAllEndsEverySessionOfTheAccount) {
   ASSERT_TRUE(ended.ok()) << ended.status();
   EXPECT_EQ(ended->sessions_ended(), 2);
   EXPECT_EQ(Validate(first), absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(Validate(second->session().token()),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Validate(second->session().token()), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(Validate(other.session().token()), absl::StatusCode::kOk);
   // Replayed: the session is gone.
   EXPECT_EQ(logic().LogoutAll(WithToken(first)).status().code(),
@@ -404,16 +371,14 @@ TEST_F(AccountSecurityTest, LogoutAllEndsEverySessionOfTheAccount) {
   // The index key is gone with them or expires with the last session.
   auto index = env_->redis().Command(
       {"SCARD",
-       SessionIndexKey(absl::StrCat(
-           "a", Register("idx@example.com").principal().account_id()))});
+       SessionIndexKey(absl::StrCat("a", Register("idx@example.com").principal().account_id()))});
   ASSERT_TRUE(index.ok());
   EXPECT_EQ(*index->AsInteger(), 1);
 }
 
 TEST_F(AccountSecurityTest, SessionIndexHasTheAbsoluteLifetimeAsTtl) {
   v1::RegisterResponse registered = Register("ttl@example.com");
-  const std::string key =
-      SessionIndexKey(absl::StrCat("a", registered.principal().account_id()));
+  const std::string key = SessionIndexKey(absl::StrCat("a", registered.principal().account_id()));
   auto ttl = env_->redis().Command({"PTTL", key});
   ASSERT_TRUE(ttl.ok());
   EXPECT_GT(*ttl->AsInteger(), 11 * 3600 * 1000);
@@ -435,22 +400,16 @@ TEST_F(AccountSecurityTest, AcceptTermsNeedsTheCurrentVersion) {
   absl::Status old = logic().AcceptTerms(request, WithToken(token)).status();
   EXPECT_EQ(old.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(old.message(), HasSubstr("'2026'"));
-  EXPECT_TRUE(
-      common::GetDetail<google::rpc::PreconditionFailure>(old).has_value());
+  EXPECT_TRUE(common::GetDetail<google::rpc::PreconditionFailure>(old).has_value());
   request.set_terms_version("");
-  EXPECT_THAT(
-      ViolatedFields(logic().AcceptTerms(request, WithToken(token)).status()),
-      ElementsAre("terms_version"));
+  EXPECT_THAT(ViolatedFields(logic().AcceptTerms(request, WithToken(token)).status()),
+              ElementsAre("terms_version"));
   request.set_terms_version("20 26");
-  EXPECT_THAT(
-      ViolatedFields(logic().AcceptTerms(request, WithToken(token)).status()),
-      ElementsAre("terms_version"));
+  EXPECT_THAT(ViolatedFields(logic().AcceptTerms(request, WithToken(token)).status()),
+              ElementsAre("terms_version"));
   auto guest = logic().StartGuestSession(Anonymous());
   request.set_terms_version("2026");
-  EXPECT_EQ(logic()
-                .AcceptTerms(request, WithToken(guest->session().token()))
-                .status()
-                .code(),
+  EXPECT_EQ(logic().AcceptTerms(request, WithToken(guest->session().token())).status().code(),
             absl::StatusCode::kFailedPrecondition);
   v1::ValidateSessionResponse validated;
   ASSERT_EQ(Validate(token, &validated), absl::StatusCode::kOk);
@@ -472,14 +431,12 @@ TEST_F(AccountSecurityTest, AcceptedTermsAreStoredAuditedAndSeenEverywhere) {
   auto accepted = logic().AcceptTerms(request, WithToken(token));
   ASSERT_TRUE(accepted.ok()) << accepted.status();
   EXPECT_EQ(accepted->terms_version(), "2026-r2");
-  EXPECT_EQ(accepted->accepted_at().seconds(),
-            absl::ToUnixSeconds(TestEpoch()));
+  EXPECT_EQ(accepted->accepted_at().seconds(), absl::ToUnixSeconds(TestEpoch()));
 
   v1::ValidateSessionResponse validated;
   ASSERT_EQ(Validate(token, &validated), absl::StatusCode::kOk);
   EXPECT_EQ(validated.principal().accepted_terms_version(), "2026-r2");
-  ASSERT_EQ(Validate(other->session().token(), &validated),
-            absl::StatusCode::kOk);
+  ASSERT_EQ(Validate(other->session().token(), &validated), absl::StatusCode::kOk);
   EXPECT_EQ(validated.principal().accepted_terms_version(), "2026-r2");
   v1::ConsumeViewRequest view;
   view.set_code("E0601");
@@ -515,9 +472,8 @@ TEST_F(AccountSecurityTest, LoginRehashesAHashMadeWithOtherParameters) {
   auto old_hash = old_hasher.Hash(kPassword);
   ASSERT_TRUE(old_hash.ok());
   ASSERT_THAT(*old_hash, StartsWith("$argon2id$v=19$m=8192,t=1,p=1$"));
-  auto created = env_->accounts().Create(
-      {"legacy@example.com", "Legacy", *old_hash, "free"}, {0, "register", {}},
-      TestEpoch());
+  auto created = env_->accounts().Create({"legacy@example.com", "Legacy", *old_hash, "free"},
+                                         {0, "register", {}}, TestEpoch());
   ASSERT_TRUE(created.ok()) << created.status();
 
   // A wrong password changes nothing.
@@ -528,12 +484,10 @@ TEST_F(AccountSecurityTest, LoginRehashesAHashMadeWithOtherParameters) {
   ASSERT_TRUE(Login("legacy@example.com", kPassword).ok());
   stored = env_->accounts().FindById(created->id);
   ASSERT_TRUE(stored.ok() && stored->has_value());
-  EXPECT_THAT((*stored)->password_hash,
-              StartsWith("$argon2id$v=19$m=19456,t=2,p=1$"));
+  EXPECT_THAT((*stored)->password_hash, StartsWith("$argon2id$v=19$m=19456,t=2,p=1$"));
   EXPECT_TRUE(Login("legacy@example.com", kPassword).ok());
   int rehashes = 0;
-  for (const std::string& row : AuditRows())
-    rehashes += absl::StartsWith(row, "password_rehash ");
+  for (const std::string& row : AuditRows()) rehashes += absl::StartsWith(row, "password_rehash ");
   EXPECT_EQ(rehashes, 1);
 }
 

@@ -15,15 +15,12 @@ namespace codingahead::account {
 class AccountServiceImpl final : public v1::AccountService::CallbackService {
  public:
   // Every argument must outlive the service (and the server serving it).
-  AccountServiceImpl(AccountLogic* logic,
-                     const common::CallerCredentials* credentials,
-                     common::ThreadPool* store_pool,
-                     common::ThreadPool* hash_pool);
+  AccountServiceImpl(AccountLogic* logic, const common::CallerCredentials* credentials,
+                     common::ThreadPool* store_pool, common::ThreadPool* hash_pool);
 
-  grpc::ServerUnaryReactor* StartGuestSession(
-      grpc::CallbackServerContext* context,
-      const v1::StartGuestSessionRequest* request,
-      v1::StartGuestSessionResponse* response) override;
+  grpc::ServerUnaryReactor* StartGuestSession(grpc::CallbackServerContext* context,
+                                              const v1::StartGuestSessionRequest* request,
+                                              v1::StartGuestSessionResponse* response) override;
   grpc::ServerUnaryReactor* Register(grpc::CallbackServerContext* context,
                                      const v1::RegisterRequest* request,
                                      v1::RegisterResponse* response) override;
@@ -36,29 +33,24 @@ class AccountServiceImpl final : public v1::AccountService::CallbackService {
   grpc::ServerUnaryReactor* LogoutAll(grpc::CallbackServerContext* context,
                                       const v1::LogoutAllRequest* request,
                                       v1::LogoutAllResponse* response) override;
-  grpc::ServerUnaryReactor* ChangePassword(
-      grpc::CallbackServerContext* context,
-      const v1::ChangePasswordRequest* request,
-      v1::ChangePasswordResponse* response) override;
-  grpc::ServerUnaryReactor* AcceptTerms(
-      grpc::CallbackServerContext* context,
-      const v1::AcceptTermsRequest* request,
-      v1::AcceptTermsResponse* response) override;
-  grpc::ServerUnaryReactor* ValidateSession(
-      grpc::CallbackServerContext* context,
-      const v1::ValidateSessionRequest* request,
-      v1::ValidateSessionResponse* response) override;
+  grpc::ServerUnaryReactor* ChangePassword(grpc::CallbackServerContext* context,
+                                           const v1::ChangePasswordRequest* request,
+                                           v1::ChangePasswordResponse* response) override;
+  grpc::ServerUnaryReactor* AcceptTerms(grpc::CallbackServerContext* context,
+                                        const v1::AcceptTermsRequest* request,
+                                        v1::AcceptTermsResponse* response) override;
+  grpc::ServerUnaryReactor* ValidateSession(grpc::CallbackServerContext* context,
+                                            const v1::ValidateSessionRequest* request,
+                                            v1::ValidateSessionResponse* response) override;
   grpc::ServerUnaryReactor* GetQuota(grpc::CallbackServerContext* context,
                                      const v1::GetQuotaRequest* request,
                                      v1::GetQuotaResponse* response) override;
-  grpc::ServerUnaryReactor* ConsumeView(
-      grpc::CallbackServerContext* context,
-      const v1::ConsumeViewRequest* request,
-      v1::ConsumeViewResponse* response) override;
-  grpc::ServerUnaryReactor* ChangePlan(
-      grpc::CallbackServerContext* context,
-      const v1::ChangePlanRequest* request,
-      v1::ChangePlanResponse* response) override;
+  grpc::ServerUnaryReactor* ConsumeView(grpc::CallbackServerContext* context,
+                                        const v1::ConsumeViewRequest* request,
+                                        v1::ConsumeViewResponse* response) override;
+  grpc::ServerUnaryReactor* ChangePlan(grpc::CallbackServerContext* context,
+                                       const v1::ChangePlanRequest* request,
+                                       v1::ChangePlanResponse* response) override;
 
  private:
   Caller CallerOf(const grpc::CallbackServerContext& context) const;

@@ -28,10 +28,8 @@ constexpr char kFreeExhausted[] =
     "0 code page views remaining. Free accounts are limited to 6 code page "
     "views per month. "
     "Upgrade to Pro for unlimited views.";
-constexpr char kServiceCredential[] =
-    "front-end-credential-0123456789abcdef0123456789";
-constexpr char kOperatorCredential[] =
-    "operator-credential-0123456789abcdef0123456789ab";
+constexpr char kServiceCredential[] = "front-end-credential-0123456789abcdef0123456789";
+constexpr char kOperatorCredential[] = "operator-credential-0123456789abcdef0123456789ab";
 constexpr char kPassword[] = "correct horse battery staple";
 
 // Who calls: the end user directly, or a front end / the catalog with its
@@ -51,27 +49,24 @@ class AccountServiceTest : public ::testing::Test {
     auto env = AccountTestEnv::Create();
     ASSERT_TRUE(env.ok()) << env.status();
     env_ = *std::move(env);
-    credentials_ = std::make_unique<common::CallerCredentials>(
-        std::vector<std::string>{kServiceCredential},
-        std::vector<std::string>{kOperatorCredential});
+    credentials_ =
+        std::make_unique<common::CallerCredentials>(std::vector<std::string>{kServiceCredential},
+                                                    std::vector<std::string>{kOperatorCredential});
     store_pool_ = std::make_unique<common::ThreadPool>(8);
     hash_pool_ = std::make_unique<common::ThreadPool>(2);
-    service_ = std::make_unique<AccountServiceImpl>(
-        &env_->logic(), credentials_.get(), store_pool_.get(),
-        hash_pool_.get());
+    service_ = std::make_unique<AccountServiceImpl>(&env_->logic(), credentials_.get(),
+                                                    store_pool_.get(), hash_pool_.get());
     common::ServerConfig config;
     config.service_name = "account";
     config.listen = "127.0.0.1:0";
     config.access_log_sample_rate = 0;
     config.drain = absl::Seconds(5);
-    auto server =
-        common::ServiceServer::Start(config, nullptr, {service_.get()},
-                                     {"codingahead.account.v1.AccountService"});
+    auto server = common::ServiceServer::Start(config, nullptr, {service_.get()},
+                                               {"codingahead.account.v1.AccountService"});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    stub_ = v1::AccountService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                            grpc::InsecureChannelCredentials()));
+    stub_ = v1::AccountService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
   }
 
   void TearDown() override {
@@ -84,16 +79,11 @@ class AccountServiceTest : public ::testing::Test {
   }
 
   static void Prepare(grpc::ClientContext* context, const As& as) {
-    context->set_deadline(std::chrono::system_clock::now() +
-                          std::chrono::seconds(10));
-    if (!as.token.empty())
-      context->AddMetadata("authorization", "Bearer " + as.token);
-    if (as.service)
-      context->AddMetadata("x-service-credential", kServiceCredential);
-    if (as.operator_)
-      context->AddMetadata("x-service-credential", kOperatorCredential);
-    if (!as.client_ip.empty())
-      context->AddMetadata("x-client-ip", as.client_ip);
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (!as.token.empty()) context->AddMetadata("authorization", "Bearer " + as.token);
+    if (as.service) context->AddMetadata("x-service-credential", kServiceCredential);
+    if (as.operator_) context->AddMetadata("x-service-credential", kOperatorCredential);
+    if (!as.client_ip.empty()) context->AddMetadata("x-client-ip", as.client_ip);
   }
 
   // A guest token, created through a front end for the user at `client_ip`.
@@ -106,8 +96,7 @@ class AccountServiceTest : public ::testing::Test {
     return response.session().token();
   }
 
-  grpc::Status Register(const std::string& email,
-                        v1::RegisterResponse* response,
+  grpc::Status Register(const std::string& email, v1::RegisterResponse* response,
                         const std::string& guest_token = "",
                         const std::string& password = kPassword) {
     grpc::ClientContext context;
@@ -119,8 +108,7 @@ class AccountServiceTest : public ::testing::Test {
     return stub_->Register(&context, request, response);
   }
 
-  std::string Account(const std::string& email,
-                      const std::string& guest_token = "") {
+  std::string Account(const std::string& email, const std::string& guest_token = "") {
     v1::RegisterResponse response;
     grpc::Status status = Register(email, &response, guest_token);
     EXPECT_TRUE(status.ok()) << status.error_message();
@@ -130,12 +118,10 @@ class AccountServiceTest : public ::testing::Test {
   // ConsumeView as the catalog calls it: service credential, the user's
   // token and address in the metadata.
   grpc::Status View(const std::string& token, const std::string& code,
-                    v1::ConsumeViewResponse* response,
-                    const std::string& request_id = "",
+                    v1::ConsumeViewResponse* response, const std::string& request_id = "",
                     const std::string& client_ip = "198.51.100.7") {
     grpc::ClientContext context;
-    Prepare(&context,
-            {.token = token, .service = true, .client_ip = client_ip});
+    Prepare(&context, {.token = token, .service = true, .client_ip = client_ip});
     v1::ConsumeViewRequest request;
     request.set_code(code);
     request.set_code_set("CODE_SET_HCPCS");
@@ -159,15 +145,14 @@ class AccountServiceTest : public ::testing::Test {
     return stub_->Login(&context, request, response);
   }
 
-  grpc::Status Validate(const std::string& token,
-                        v1::ValidateSessionResponse* response) {
+  grpc::Status Validate(const std::string& token, v1::ValidateSessionResponse* response) {
     grpc::ClientContext context;
     Prepare(&context, {.token = token, .service = true});
     return stub_->ValidateSession(&context, {}, response);
   }
 
-  grpc::Status ChangePlan(int64_t account_id, const std::string& plan,
-                          const As& as, v1::ChangePlanResponse* response) {
+  grpc::Status ChangePlan(int64_t account_id, const std::string& plan, const As& as,
+                          v1::ChangePlanResponse* response) {
     grpc::ClientContext context;
     Prepare(&context, as);
     v1::ChangePlanRequest request;
@@ -186,8 +171,7 @@ class AccountServiceTest : public ::testing::Test {
   std::unique_ptr<v1::AccountService::Stub> stub_;
 };
 
-TEST_F(AccountServiceTest,
-       GuestGetsOneViewThenResourceExhaustedWithTheExactMessage) {
+TEST_F(AccountServiceTest, GuestGetsOneViewThenResourceExhaustedWithTheExactMessage) {
   std::string guest = Guest();
   v1::ConsumeViewResponse first;
   grpc::Status status = View(guest, "E0601", &first);
@@ -228,21 +212,17 @@ TEST_F(AccountServiceTest, ReopeningAnUnlockedCodeIsFree) {
 
 TEST_F(AccountServiceTest, NewGuestTokenFromTheSameAddressIsRefused) {
   v1::ConsumeViewResponse response;
-  ASSERT_TRUE(
-      View(Guest("203.0.113.9"), "E0601", &response, "", "203.0.113.9").ok());
-  grpc::Status refused =
-      View(Guest("203.0.113.9"), "E0602", &response, "", "203.0.113.9");
+  ASSERT_TRUE(View(Guest("203.0.113.9"), "E0601", &response, "", "203.0.113.9").ok());
+  grpc::Status refused = View(Guest("203.0.113.9"), "E0602", &response, "", "203.0.113.9");
   ASSERT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(refused.error_message(), kGuestExhausted);
   auto quota = common::GetDetail<google::rpc::QuotaFailure>(refused);
   ASSERT_TRUE(quota.has_value());
   EXPECT_EQ(quota->violations(0).subject(), "ip:203.0.113.9");
-  EXPECT_TRUE(
-      View(Guest("203.0.113.10"), "E0602", &response, "", "203.0.113.10").ok());
+  EXPECT_TRUE(View(Guest("203.0.113.10"), "E0602", &response, "", "203.0.113.10").ok());
 }
 
-TEST_F(AccountServiceTest,
-       RegisteringKeepsTheGuestViewGrantsFiveMoreAndRefusesTheSeventh) {
+TEST_F(AccountServiceTest, RegisteringKeepsTheGuestViewGrantsFiveMoreAndRefusesTheSeventh) {
   std::string guest = Guest();
   v1::ConsumeViewResponse response;
   ASSERT_TRUE(View(guest, "E0601", &response).ok());
@@ -255,8 +235,8 @@ TEST_F(AccountServiceTest,
   EXPECT_EQ(registered.views().remaining(), 5);
   EXPECT_EQ(registered.views().message(), "5 code page views remaining.");
   std::string token = registered.session().token();
-  EXPECT_THAT(token, ::testing::StartsWith(absl::StrCat(
-                         "a", registered.principal().account_id(), ".")));
+  EXPECT_THAT(token,
+              ::testing::StartsWith(absl::StrCat("a", registered.principal().account_id(), ".")));
 
   ASSERT_TRUE(View(token, "E0601", &response).ok());
   EXPECT_FALSE(response.charged());
@@ -281,8 +261,8 @@ TEST_F(AccountServiceTest, ProAfterAnOperatorsChangePlanIsUnmetered) {
   v1::RegisterResponse registered;
   ASSERT_TRUE(Register("pro@example.com", &registered).ok());
   v1::ChangePlanResponse changed;
-  grpc::Status status = ChangePlan(registered.principal().account_id(), "pro",
-                                   {.operator_ = true}, &changed);
+  grpc::Status status =
+      ChangePlan(registered.principal().account_id(), "pro", {.operator_ = true}, &changed);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(changed.principal().plan().id(), "pro");
   for (int i = 0; i < 12; ++i) {
@@ -292,30 +272,24 @@ TEST_F(AccountServiceTest, ProAfterAnOperatorsChangePlanIsUnmetered) {
     EXPECT_TRUE(response.views().unmetered());
     EXPECT_FALSE(response.charged());
     EXPECT_TRUE(response.sections_visible());
-    EXPECT_EQ(response.views().message(),
-              "Unlimited code page views with your plan.");
+    EXPECT_EQ(response.views().message(), "Unlimited code page views with your plan.");
   }
 }
 
-TEST_F(AccountServiceTest,
-       ChangePlanWithoutAnOperatorCredentialIsPermissionDenied) {
+TEST_F(AccountServiceTest, ChangePlanWithoutAnOperatorCredentialIsPermissionDenied) {
   v1::RegisterResponse registered;
   ASSERT_TRUE(Register("denied@example.com", &registered).ok());
   v1::ChangePlanResponse changed;
-  for (const As& as :
-       {As{}, As{.token = registered.session().token()}, As{.service = true}}) {
-    EXPECT_EQ(
-        ChangePlan(registered.principal().account_id(), "pro", as, &changed)
-            .error_code(),
-        grpc::StatusCode::PERMISSION_DENIED);
+  for (const As& as : {As{}, As{.token = registered.session().token()}, As{.service = true}}) {
+    EXPECT_EQ(ChangePlan(registered.principal().account_id(), "pro", as, &changed).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
   }
   v1::ConsumeViewResponse response;
   ASSERT_TRUE(View(registered.session().token(), "E0601", &response).ok());
   EXPECT_FALSE(response.views().unmetered());
 }
 
-TEST_F(AccountServiceTest,
-       HundredConcurrentViewsForTheLastViewExactlyOneSucceeds) {
+TEST_F(AccountServiceTest, HundredConcurrentViewsForTheLastViewExactlyOneSucceeds) {
   std::string token = Account("race@example.com");
   v1::ConsumeViewResponse response;
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(View(token, Code(i), &response).ok());
@@ -374,8 +348,7 @@ TEST_F(AccountServiceTest, RetriedRequestIdIsChargedOnce) {
   EXPECT_EQ(quota.allowances(0).used(), 1);
 }
 
-TEST_F(AccountServiceTest,
-       RedisDownIsUnavailableNeverAFreeViewAndCountsSurviveARestart) {
+TEST_F(AccountServiceTest, RedisDownIsUnavailableNeverAFreeViewAndCountsSurviveARestart) {
   std::string token = Account("outage@example.com");
   std::string guest = Guest();
   v1::ConsumeViewResponse response;
@@ -387,23 +360,18 @@ TEST_F(AccountServiceTest,
   ASSERT_TRUE(testing::WaitUntil(
       [&] {
         auto info = env_->redis().Command({"INFO", "persistence"});
-        return info.ok() &&
-               absl::StrContains(info->str(), "aof_buffer_length:0\r\n") &&
+        return info.ok() && absl::StrContains(info->str(), "aof_buffer_length:0\r\n") &&
                absl::StrContains(info->str(), "aof_pending_bio_fsync:0\r\n");
       },
       absl::Seconds(10)));
   ASSERT_TRUE(env_->redis_server().Kill().ok());
   grpc::Status down = View(token, "E0603", &response);
-  EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE)
-      << down.error_message();
-  EXPECT_EQ(View(guest, "E0603", &response).error_code(),
-            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE) << down.error_message();
+  EXPECT_EQ(View(guest, "E0603", &response).error_code(), grpc::StatusCode::UNAVAILABLE);
   v1::ValidateSessionResponse validated;
-  EXPECT_EQ(Validate(token, &validated).error_code(),
-            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Validate(token, &validated).error_code(), grpc::StatusCode::UNAVAILABLE);
   // Malformed tokens are refused without a Redis round trip.
-  EXPECT_EQ(View("a1.garbage", "E0603", &response).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(View("a1.garbage", "E0603", &response).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   {
     grpc::ClientContext context;
     Prepare(&context, {.service = true});
@@ -426,8 +394,7 @@ TEST_F(AccountServiceTest,
   EXPECT_TRUE(response.charged());
 }
 
-TEST_F(AccountServiceTest,
-       ClientIpFromACallerWithoutServiceCredentialIsIgnored) {
+TEST_F(AccountServiceTest, ClientIpFromACallerWithoutServiceCredentialIsIgnored) {
   // Straight from the user (no service credential): x-client-ip is ignored,
   // the loopback peer address is charged.
   auto direct = [&](const std::string& token, const std::string& code,
@@ -461,13 +428,10 @@ TEST_F(AccountServiceTest, MissingGarbageAndExpiredTokensAreUnauthenticated) {
        {std::string(""), std::string("garbage"), std::string("Bearer"),
         "a1." + std::string(43, '!'), "g0123456789abcdef." + valid_secret,
         "a999999." + valid_secret, account + "x"}) {
-    EXPECT_EQ(View(token, "E0601", &response).error_code(),
-              grpc::StatusCode::UNAUTHENTICATED)
+    EXPECT_EQ(View(token, "E0601", &response).error_code(), grpc::StatusCode::UNAUTHENTICATED)
         << token;
     v1::ValidateSessionResponse validated;
-    EXPECT_EQ(Validate(token, &validated).error_code(),
-              grpc::StatusCode::UNAUTHENTICATED)
-        << token;
+    EXPECT_EQ(Validate(token, &validated).error_code(), grpc::StatusCode::UNAUTHENTICATED) << token;
   }
   {
     grpc::ClientContext context;
@@ -480,10 +444,8 @@ TEST_F(AccountServiceTest, MissingGarbageAndExpiredTokensAreUnauthenticated) {
   v1::ValidateSessionResponse validated;
   ASSERT_TRUE(Validate(account, &validated).ok());
   env_->clock().Advance(absl::Minutes(31));
-  EXPECT_EQ(Validate(account, &validated).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(View(account, "E0601", &response).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Validate(account, &validated).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(View(account, "E0601", &response).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(AccountServiceTest, LogoutEndsTheSessionAndAReplayIsUnauthenticated) {
@@ -497,12 +459,10 @@ TEST_F(AccountServiceTest, LogoutEndsTheSessionAndAReplayIsUnauthenticated) {
   ASSERT_TRUE(logout().ok());
   EXPECT_EQ(logout().error_code(), grpc::StatusCode::UNAUTHENTICATED);
   v1::ValidateSessionResponse validated;
-  EXPECT_EQ(Validate(token, &validated).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Validate(token, &validated).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
-TEST_F(AccountServiceTest,
-       ValidateSessionReturnsThePrincipalAndGetQuotaChargesNothing) {
+TEST_F(AccountServiceTest, ValidateSessionReturnsThePrincipalAndGetQuotaChargesNothing) {
   std::string token = Account("who@example.com");
   v1::ValidateSessionResponse validated;
   ASSERT_TRUE(Validate(token, &validated).ok());
@@ -511,9 +471,8 @@ TEST_F(AccountServiceTest,
   EXPECT_EQ(validated.principal().display_name(), "Ann Lee");
   EXPECT_EQ(validated.principal().plan().id(), "free");
   EXPECT_TRUE(validated.principal().plan().sections_visible());
-  EXPECT_EQ(
-      validated.expires_at().seconds() - validated.idle_expires_at().seconds(),
-      11 * 3600 + 30 * 60);
+  EXPECT_EQ(validated.expires_at().seconds() - validated.idle_expires_at().seconds(),
+            11 * 3600 + 30 * 60);
   // The token may also travel in the request (a service validating for a user).
   {
     grpc::ClientContext context;
@@ -522,8 +481,7 @@ TEST_F(AccountServiceTest,
     request.set_token(token);
     v1::ValidateSessionResponse by_field;
     ASSERT_TRUE(stub_->ValidateSession(&context, request, &by_field).ok());
-    EXPECT_EQ(by_field.principal().account_id(),
-              validated.principal().account_id());
+    EXPECT_EQ(by_field.principal().account_id(), validated.principal().account_id());
   }
   for (int i = 0; i < 3; ++i) {
     v1::GetQuotaResponse quota;
@@ -534,17 +492,15 @@ TEST_F(AccountServiceTest,
   }
 }
 
-TEST_F(AccountServiceTest,
-       OversizedAndMissingFieldsAreInvalidArgumentNamingTheField) {
+TEST_F(AccountServiceTest, OversizedAndMissingFieldsAreInvalidArgumentNamingTheField) {
   auto field_of = [](const grpc::Status& status) -> std::string {
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
-        << status.error_message();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
     auto bad = common::GetDetail<google::rpc::BadRequest>(status);
     if (!bad.has_value() || bad->field_violations_size() == 0) return "<none>";
     return bad->field_violations(0).field();
   };
-  auto reg = [&](const std::string& email, const std::string& password,
-                 const std::string& name, const std::string& request_id) {
+  auto reg = [&](const std::string& email, const std::string& password, const std::string& name,
+                 const std::string& request_id) {
     grpc::ClientContext context;
     Prepare(&context, {});
     v1::RegisterRequest request;
@@ -555,28 +511,22 @@ TEST_F(AccountServiceTest,
     v1::RegisterResponse response;
     return stub_->Register(&context, request, &response);
   };
-  EXPECT_EQ(field_of(reg(std::string(250, 'a') + "@b.com", kPassword, "A", "")),
-            "email");
+  EXPECT_EQ(field_of(reg(std::string(250, 'a') + "@b.com", kPassword, "A", "")), "email");
   EXPECT_EQ(field_of(reg("", kPassword, "A", "")), "email");
-  EXPECT_EQ(field_of(reg("a@b.com", std::string(129, 'p'), "A", "")),
-            "password");
+  EXPECT_EQ(field_of(reg("a@b.com", std::string(129, 'p'), "A", "")), "password");
   EXPECT_EQ(field_of(reg("a@b.com", "short", "A", "")), "password");
-  EXPECT_EQ(field_of(reg("a@b.com", kPassword, std::string(101, 'n'), "")),
-            "display_name");
+  EXPECT_EQ(field_of(reg("a@b.com", kPassword, std::string(101, 'n'), "")), "display_name");
   EXPECT_EQ(field_of(reg("a@b.com", kPassword, "", "")), "display_name");
-  EXPECT_EQ(field_of(reg("a@b.com", kPassword, "A", std::string(129, 'r'))),
-            "request_id");
+  EXPECT_EQ(field_of(reg("a@b.com", kPassword, "A", std::string(129, 'r'))), "request_id");
 
   v1::LoginResponse login;
   EXPECT_EQ(field_of(Login(std::string(255, 'a'), kPassword, &login)), "email");
-  EXPECT_EQ(field_of(Login("a@b.com", std::string(129, 'p'), &login)),
-            "password");
+  EXPECT_EQ(field_of(Login("a@b.com", std::string(129, 'p'), &login)), "password");
   EXPECT_EQ(field_of(Login("a@b.com", "", &login)), "password");
 
   std::string token = Guest();
   auto view = [&](const std::string& code, const std::string& code_set,
-                  const std::string& request_id,
-                  const std::string& field_token) {
+                  const std::string& request_id, const std::string& field_token) {
     grpc::ClientContext context;
     Prepare(&context, {.token = token, .service = true});
     v1::ConsumeViewRequest request;
@@ -591,25 +541,20 @@ TEST_F(AccountServiceTest,
   EXPECT_EQ(field_of(view("", "HCPCS", "", "")), "code");
   EXPECT_EQ(field_of(view("E0601", std::string(33, 'H'), "", "")), "code_set");
   EXPECT_EQ(field_of(view("E0601", "", "", "")), "code_set");
-  EXPECT_EQ(field_of(view("E0601", "HCPCS", std::string(129, 'r'), "")),
-            "request_id");
+  EXPECT_EQ(field_of(view("E0601", "HCPCS", std::string(129, 'r'), "")), "request_id");
   EXPECT_EQ(field_of(view("E0601", "HCPCS", "bad id", "")), "request_id");
-  EXPECT_EQ(field_of(view("E0601", "HCPCS", "", std::string(1025, 't'))),
-            "token");
+  EXPECT_EQ(field_of(view("E0601", "HCPCS", "", std::string(1025, 't'))), "token");
   {
     grpc::ClientContext context;
     Prepare(&context, {});
     v1::ValidateSessionRequest request;
     request.set_token(std::string(1025, 't'));
     v1::ValidateSessionResponse response;
-    EXPECT_EQ(field_of(stub_->ValidateSession(&context, request, &response)),
-              "token");
+    EXPECT_EQ(field_of(stub_->ValidateSession(&context, request, &response)), "token");
   }
   v1::ChangePlanResponse changed;
-  EXPECT_EQ(field_of(ChangePlan(0, "pro", {.operator_ = true}, &changed)),
-            "account_id");
-  EXPECT_EQ(field_of(ChangePlan(1, std::string(33, 'p'), {.operator_ = true},
-                                &changed)),
+  EXPECT_EQ(field_of(ChangePlan(0, "pro", {.operator_ = true}, &changed)), "account_id");
+  EXPECT_EQ(field_of(ChangePlan(1, std::string(33, 'p'), {.operator_ = true}, &changed)),
             "plan_id");
   // Nothing was charged by the refused calls.
   v1::GetQuotaResponse quota;
@@ -646,26 +591,22 @@ TEST_F(AccountServiceTest, WrongPasswordAndUnknownEmailLookTheSame) {
 
 TEST_F(AccountServiceTest, WeakPasswordIsInvalidArgumentNamingWhy) {
   v1::RegisterResponse response;
-  grpc::Status weak =
-      Register("weakpw@example.com", &response, "", "password1");
+  grpc::Status weak = Register("weakpw@example.com", &response, "", "password1");
   ASSERT_EQ(weak.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   auto bad = common::GetDetail<google::rpc::BadRequest>(weak);
   ASSERT_TRUE(bad.has_value());
   ASSERT_EQ(bad->field_violations_size(), 1);
   EXPECT_EQ(bad->field_violations(0).field(), "password");
-  EXPECT_THAT(bad->field_violations(0).description(),
-              HasSubstr("commonly used"));
-  EXPECT_THAT(weak.error_message() + bad->DebugString(),
-              ::testing::Not(HasSubstr("password1")));
+  EXPECT_THAT(bad->field_violations(0).description(), HasSubstr("commonly used"));
+  EXPECT_THAT(weak.error_message() + bad->DebugString(), ::testing::Not(HasSubstr("password1")));
 }
 
 TEST_F(AccountServiceTest, LoginThrottleAnswersWithRetryInfoAndQuotaFailure) {
   Account("slow@example.com");
   v1::LoginResponse response;
   for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(
-        Login("slow@example.com", "not the password", &response).error_code(),
-        grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(Login("slow@example.com", "not the password", &response).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
   }
   grpc::Status blocked = Login("slow@example.com", kPassword, &response);
   ASSERT_EQ(blocked.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
@@ -725,8 +666,7 @@ TEST_F(AccountServiceTest, ChangePasswordLogoutAllAndAcceptTerms) {
   EXPECT_EQ(Validate(other.session().token(), &validated).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   ASSERT_TRUE(Validate(mine, &validated).ok());
-  ASSERT_TRUE(
-      Login("flow@example.com", "violet lantern orbit mosaic 77", &other).ok());
+  ASSERT_TRUE(Login("flow@example.com", "violet lantern orbit mosaic 77", &other).ok());
 
   {
     grpc::ClientContext context;
@@ -736,8 +676,7 @@ TEST_F(AccountServiceTest, ChangePasswordLogoutAllAndAcceptTerms) {
     ASSERT_TRUE(all.ok()) << all.error_message();
     EXPECT_EQ(response.sessions_ended(), 2);
   }
-  EXPECT_EQ(Validate(mine, &validated).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Validate(mine, &validated).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(Validate(other.session().token(), &validated).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   {

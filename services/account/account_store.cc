@@ -38,28 +38,23 @@ void InsertAudit(pqxx::work& txn, const AuditEvent& event, absl::Time now) {
   txn.exec_params(
       "INSERT INTO audit_log (at, account_id, event, details) "
       "VALUES ($1::timestamptz, NULLIF($2::bigint, 0), $3, $4::jsonb)",
-      Timestamp(now), event.account_id, event.event,
-      AuditDetailsJson(event.details));
+      Timestamp(now), event.account_id, event.event, AuditDetailsJson(event.details));
 }
 
 absl::StatusOr<std::optional<AccountRecord>> FindOne(common::PostgresPool& pool,
                                                      const std::string& where,
                                                      const std::string& value) {
-  return pool.WithTransaction(
-      [&](pqxx::work& txn) -> absl::StatusOr<std::optional<AccountRecord>> {
-        pqxx::result rows =
-            txn.exec_params(absl::StrCat("SELECT ", kAccountColumns,
-                                         " FROM accounts WHERE ", where),
-                            value);
-        if (rows.empty()) return std::optional<AccountRecord>();
-        return std::optional<AccountRecord>(RecordFromRow(rows[0]));
-      });
+  return pool.WithTransaction([&](pqxx::work& txn) -> absl::StatusOr<std::optional<AccountRecord>> {
+    pqxx::result rows = txn.exec_params(
+        absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE ", where), value);
+    if (rows.empty()) return std::optional<AccountRecord>();
+    return std::optional<AccountRecord>(RecordFromRow(rows[0]));
+  });
 }
 
 }  // namespace
 
-std::string AuditDetailsJson(
-    const std::vector<std::pair<std::string, std::string>>& details) {
+std::string AuditDetailsJson(const std::vector<std::pair<std::string, std::string>>& details) {
   std::string json = "{";
   for (size_t i = 0; i < details.size(); ++i) {
     if (i > 0) json += ",";
@@ -73,19 +68,20 @@ std::string AuditDetailsJson(
   return json;
 }
 
-absl::StatusOr<AccountRecord> PostgresAccountStore::Create(
-    const NewAccount& account, const AuditEvent& audit, absl::Time now) {
-  absl::StatusOr<AccountRecord> created = pool_->WithTransaction(
-      [&](pqxx::work& txn) -> absl::StatusOr<AccountRecord> {
-        pqxx::result rows = txn.exec_params(
-            absl::StrCat("INSERT INTO accounts (email, display_name, "
-                         "password_hash, plan_id, "
-                         "created_at, updated_at) VALUES ($1, $2, $3, $4, "
-                         "$5::timestamptz, "
-                         "$5::timestamptz) RETURNING ",
-                         kAccountColumns),
-            account.email, account.display_name, account.password_hash,
-            account.plan_id, Timestamp(now));
+absl::StatusOr<AccountRecord> PostgresAccountStore::Create(const NewAccount& account,
+                                                           const AuditEvent& audit,
+                                                           absl::Time now) {
+  absl::StatusOr<AccountRecord> created =
+      pool_->WithTransaction([&](pqxx::work& txn) -> absl::StatusOr<AccountRecord> {
+        pqxx::result rows =
+            txn.exec_params(absl::StrCat("INSERT INTO accounts (email, display_name, "
+                                         "password_hash, plan_id, "
+                                         "created_at, updated_at) VALUES ($1, $2, $3, $4, "
+                                         "$5::timestamptz, "
+                                         "$5::timestamptz) RETURNING ",
+                                         kAccountColumns),
+                            account.email, account.display_name, account.password_hash,
+                            account.plan_id, Timestamp(now));
         AccountRecord record = RecordFromRow(rows[0]);
         AuditEvent event = audit;
         event.account_id = record.id;
@@ -93,8 +89,7 @@ absl::StatusOr<AccountRecord> PostgresAccountStore::Create(
         return record;
       });
   if (created.status().code() == absl::StatusCode::kAlreadyExists) {
-    return absl::AlreadyExistsError(
-        "an account with this email already exists");
+    return absl::AlreadyExistsError("an account with this email already exists");
   }
   return created;
 }
@@ -104,55 +99,46 @@ absl::StatusOr<std::optional<AccountRecord>> PostgresAccountStore::FindByEmail(
   return FindOne(*pool_, "email = $1", email);
 }
 
-absl::StatusOr<std::optional<AccountRecord>> PostgresAccountStore::FindById(
-    int64_t id) {
+absl::StatusOr<std::optional<AccountRecord>> PostgresAccountStore::FindById(int64_t id) {
   return FindOne(*pool_, "id = $1::bigint", absl::StrCat(id));
 }
 
-absl::StatusOr<AccountRecord> PostgresAccountStore::ChangePlan(
-    int64_t id, const std::string& plan_id, const std::string& reason,
-    absl::Time now) {
-  return pool_->WithTransaction([&](pqxx::work& txn)
-                                    -> absl::StatusOr<AccountRecord> {
-    pqxx::result before = txn.exec_params(
-        "SELECT plan_id FROM accounts WHERE id = $1 FOR UPDATE", id);
-    if (before.empty())
-      return absl::NotFoundError(absl::StrCat("no account with id ", id));
+absl::StatusOr<AccountRecord> PostgresAccountStore::ChangePlan(int64_t id,
+                                                               const std::string& plan_id,
+                                                               const std::string& reason,
+                                                               absl::Time now) {
+  return pool_->WithTransaction([&](pqxx::work& txn) -> absl::StatusOr<AccountRecord> {
+    pqxx::result before =
+        txn.exec_params("SELECT plan_id FROM accounts WHERE id = $1 FOR UPDATE", id);
+    if (before.empty()) return absl::NotFoundError(absl::StrCat("no account with id ", id));
     std::string from = before[0][0].as<std::string>();
     pqxx::result rows = txn.exec_params(
-        absl::StrCat(
-            "UPDATE accounts SET plan_id = $2, updated_at = $3::timestamptz "
-            "WHERE id = $1 RETURNING ",
-            kAccountColumns),
+        absl::StrCat("UPDATE accounts SET plan_id = $2, updated_at = $3::timestamptz "
+                     "WHERE id = $1 RETURNING ",
+                     kAccountColumns),
         id, plan_id, Timestamp(now));
     InsertAudit(
-        txn,
-        AuditEvent{id,
-                   "plan_change",
-                   {{"from", from}, {"to", plan_id}, {"reason", reason}}},
+        txn, AuditEvent{id, "plan_change", {{"from", from}, {"to", plan_id}, {"reason", reason}}},
         now);
     return RecordFromRow(rows[0]);
   });
 }
 
-absl::Status PostgresAccountStore::Audit(const AuditEvent& event,
-                                         absl::Time now) {
+absl::Status PostgresAccountStore::Audit(const AuditEvent& event, absl::Time now) {
   return pool_->WithTransaction([&](pqxx::work& txn) -> absl::Status {
     InsertAudit(txn, event, now);
     return absl::OkStatus();
   });
 }
 
-absl::Status PostgresAccountStore::UpdatePasswordHash(
-    int64_t id, const std::string& password_hash, const AuditEvent& audit,
-    absl::Time now) {
+absl::Status PostgresAccountStore::UpdatePasswordHash(int64_t id, const std::string& password_hash,
+                                                      const AuditEvent& audit, absl::Time now) {
   return pool_->WithTransaction([&](pqxx::work& txn) -> absl::Status {
     pqxx::result rows = txn.exec_params(
         "UPDATE accounts SET password_hash = $2, updated_at = $3::timestamptz "
         "WHERE id = $1 RETURNING id",
         id, password_hash, Timestamp(now));
-    if (rows.empty())
-      return absl::NotFoundError(absl::StrCat("no account with id ", id));
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("no account with id ", id));
     AuditEvent event = audit;
     event.account_id = id;
     InsertAudit(txn, event, now);
@@ -162,20 +148,16 @@ absl::Status PostgresAccountStore::UpdatePasswordHash(
 
 absl::StatusOr<AccountRecord> PostgresAccountStore::AcceptTerms(
     int64_t id, const std::string& terms_version,
-    const std::vector<std::pair<std::string, std::string>>& audit_details,
-    absl::Time now) {
-  return pool_->WithTransaction([&](pqxx::work& txn)
-                                    -> absl::StatusOr<AccountRecord> {
-    pqxx::result rows = txn.exec_params(
-        absl::StrCat("UPDATE accounts SET accepted_terms_version = $2, "
-                     "accepted_terms_at = $3::timestamptz, "
-                     "updated_at = $3::timestamptz WHERE id = $1 RETURNING ",
-                     kAccountColumns),
-        id, terms_version, Timestamp(now));
-    if (rows.empty())
-      return absl::NotFoundError(absl::StrCat("no account with id ", id));
-    std::vector<std::pair<std::string, std::string>> details = {
-        {"terms_version", terms_version}};
+    const std::vector<std::pair<std::string, std::string>>& audit_details, absl::Time now) {
+  return pool_->WithTransaction([&](pqxx::work& txn) -> absl::StatusOr<AccountRecord> {
+    pqxx::result rows =
+        txn.exec_params(absl::StrCat("UPDATE accounts SET accepted_terms_version = $2, "
+                                     "accepted_terms_at = $3::timestamptz, "
+                                     "updated_at = $3::timestamptz WHERE id = $1 RETURNING ",
+                                     kAccountColumns),
+                        id, terms_version, Timestamp(now));
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("no account with id ", id));
+    std::vector<std::pair<std::string, std::string>> details = {{"terms_version", terms_version}};
     details.insert(details.end(), audit_details.begin(), audit_details.end());
     InsertAudit(txn, AuditEvent{id, "terms_accepted", details}, now);
     return RecordFromRow(rows[0]);
@@ -183,8 +165,7 @@ absl::StatusOr<AccountRecord> PostgresAccountStore::AcceptTerms(
 }
 
 absl::StatusOr<std::vector<Plan>> LoadPlans(common::PostgresPool& pool) {
-  return pool.WithTransaction([](pqxx::work& txn)
-                                  -> absl::StatusOr<std::vector<Plan>> {
+  return pool.WithTransaction([](pqxx::work& txn) -> absl::StatusOr<std::vector<Plan>> {
     pqxx::result rows = txn.exec(
         "SELECT id, display_name, views_per_period, view_period, "
         "unmetered_views, "
@@ -196,8 +177,7 @@ absl::StatusOr<std::vector<Plan>> LoadPlans(common::PostgresPool& pool) {
       plan.id = row[0].as<std::string>();
       plan.display_name = row[1].as<std::string>();
       plan.views_per_period = row[2].as<int32_t>();
-      absl::StatusOr<ViewPeriod> period =
-          ParseViewPeriod(row[3].as<std::string>());
+      absl::StatusOr<ViewPeriod> period = ParseViewPeriod(row[3].as<std::string>());
       if (!period.ok()) return period.status();
       plan.view_period = *period;
       plan.unmetered_views = row[4].as<bool>();

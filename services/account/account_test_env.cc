@@ -17,8 +17,7 @@ testing::PostgresServer& SharedPostgres() {
   static std::unique_ptr<testing::PostgresServer> server = [] {
     auto started = testing::PostgresServer::Start();
     if (!started.ok()) {
-      std::cerr << "cannot start PostgreSQL for the tests: " << started.status()
-                << "\n";
+      std::cerr << "cannot start PostgreSQL for the tests: " << started.status() << "\n";
       std::abort();
     }
     return *std::move(started);
@@ -27,12 +26,11 @@ testing::PostgresServer& SharedPostgres() {
 }
 
 absl::Time TestEpoch() {
-  return absl::FromCivil(absl::CivilSecond(2024, 1, 15, 12, 0, 0),
-                         absl::UTCTimeZone());
+  return absl::FromCivil(absl::CivilSecond(2024, 1, 15, 12, 0, 0), absl::UTCTimeZone());
 }
 
-absl::StatusOr<std::unique_ptr<AccountTestEnv>> AccountTestEnv::Create(
-    AccountOptions options, absl::Time start) {
+absl::StatusOr<std::unique_ptr<AccountTestEnv>> AccountTestEnv::Create(AccountOptions options,
+                                                                       absl::Time start) {
   static std::atomic<int> databases{0};
   std::unique_ptr<AccountTestEnv> env(new AccountTestEnv(start));
 
@@ -46,8 +44,7 @@ absl::StatusOr<std::unique_ptr<AccountTestEnv>> AccountTestEnv::Create(
   if (!redis.ok()) return redis.status();
   env->redis_ = *std::move(redis);
 
-  auto url =
-      SharedPostgres().CreateDatabase(absl::StrCat("account_", ++databases));
+  auto url = SharedPostgres().CreateDatabase(absl::StrCat("account_", ++databases));
   if (!url.ok()) return url.status();
   common::PostgresOptions pg_options;
   pg_options.url = *url;
@@ -55,8 +52,7 @@ absl::StatusOr<std::unique_ptr<AccountTestEnv>> AccountTestEnv::Create(
   auto pool = common::PostgresPool::Create(pg_options);
   if (!pool.ok()) return pool.status();
   env->postgres_ = *std::move(pool);
-  absl::Status migrated =
-      common::ApplyMigrations(*env->postgres_, "account", EmbeddedMigrations());
+  absl::Status migrated = common::ApplyMigrations(*env->postgres_, "account", EmbeddedMigrations());
   if (!migrated.ok()) return migrated;
 
   auto rows = LoadPlans(*env->postgres_);
@@ -75,9 +71,8 @@ absl::StatusOr<std::unique_ptr<AccountTestEnv>> AccountTestEnv::Create(
   env->password_policy_ = std::make_unique<PasswordPolicy>(*std::move(policy));
   env->logic_ = std::make_unique<AccountLogic>(
       AccountDeps{env->plans_.get(), env->accounts_.get(), env->sessions_.get(),
-                  env->allowances_.get(), env->hasher_.get(), &env->clock_,
-                  &env->random_, env->throttle_.get(),
-                  env->password_policy_.get()},
+                  env->allowances_.get(), env->hasher_.get(), &env->clock_, &env->random_,
+                  env->throttle_.get(), env->password_policy_.get()},
       options);
   return env;
 }

@@ -29,8 +29,8 @@ absl::Time TestEpoch();
 class AccountTestEnv {
  public:
   // The password policy reads the real list (john-data's password.lst).
-  static absl::StatusOr<std::unique_ptr<AccountTestEnv>> Create(
-      AccountOptions options = {}, absl::Time start = TestEpoch());
+  static absl::StatusOr<std::unique_ptr<AccountTestEnv>> Create(AccountOptions options = {},
+                                                                absl::Time start = TestEpoch());
   ~AccountTestEnv();
 
   AccountLogic& logic() { return *logic_; }

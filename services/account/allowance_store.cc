@@ -109,14 +109,11 @@ redis.call('SET', KEYS[2], ms(#ARGV - 1), 'PX', ARGV[1])
 return {'CARRIED', redis.call('SCARD', KEYS[1])}
 )lua";
 
-std::string Millis(absl::Duration d) {
-  return absl::StrCat(absl::ToInt64Milliseconds(d));
-}
+std::string Millis(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d)); }
 
 }  // namespace
 
-RedisAllowanceStore::RedisAllowanceStore(common::RedisClient* redis,
-                                         absl::Duration margin)
+RedisAllowanceStore::RedisAllowanceStore(common::RedisClient* redis, absl::Duration margin)
     : redis_(redis),
       margin_(margin),
       consume_(absl::StrCat(kLuaSessionPrelude, kConsumeLua)),
@@ -127,23 +124,20 @@ RedisAllowanceStore::RedisAllowanceStore(common::RedisClient* redis,
       carry_(absl::StrCat(kLuaSessionPrelude, kCarryLua)) {}
 
 absl::StatusOr<ViewCharge> RedisAllowanceStore::ConsumeView(
-    const SessionToken& token, const ViewPeriodKey& period,
-    const std::string& member, const std::string& request_id, bool may_charge,
-    const std::vector<std::pair<std::string, int64_t>>& limits,
-    absl::Time now) {
+    const SessionToken& token, const ViewPeriodKey& period, const std::string& member,
+    const std::string& request_id, bool may_charge,
+    const std::vector<std::pair<std::string, int64_t>>& limits, absl::Time now) {
   const std::string& tag = token.owner.tag;
   std::vector<std::string> keys = {SessionKey(tag, token.secret_sha256),
-                                   UnlockedKey(tag, period.name),
-                                   RequestKey(tag, period.name)};
+                                   UnlockedKey(tag, period.name), RequestKey(tag, period.name)};
   if (!token.owner.is_guest()) keys.push_back(AccountPlanKey(tag));
-  std::vector<std::string> args = {UnixMillis(now),
-                                   member,
-                                   request_id,
-                                   may_charge ? "1" : "0",
-                                   period.end == absl::InfinitePast()
-                                       ? std::string()
-                                       : UnixMillis(period.end),
-                                   Millis(margin_)};
+  std::vector<std::string> args = {
+      UnixMillis(now),
+      member,
+      request_id,
+      may_charge ? "1" : "0",
+      period.end == absl::InfinitePast() ? std::string() : UnixMillis(period.end),
+      Millis(margin_)};
   for (const auto& [plan, limit] : limits) {
     args.push_back(plan);
     args.push_back(absl::StrCat(limit));
@@ -182,14 +176,13 @@ absl::StatusOr<ViewCharge> RedisAllowanceStore::ConsumeView(
   } else if (*outcome == "BLOCKED") {
     result.outcome = ViewCharge::Outcome::kNotChargeable;
   } else {
-    return absl::InternalError(
-        absl::StrCat("unexpected view charge outcome ", *outcome));
+    return absl::InternalError(absl::StrCat("unexpected view charge outcome ", *outcome));
   }
   return result;
 }
 
-absl::StatusOr<ViewQuota> RedisAllowanceStore::Quota(
-    const SessionToken& token, const ViewPeriodKey& period, absl::Time now) {
+absl::StatusOr<ViewQuota> RedisAllowanceStore::Quota(const SessionToken& token,
+                                                     const ViewPeriodKey& period, absl::Time now) {
   const std::string& tag = token.owner.tag;
   std::vector<std::string> keys = {SessionKey(tag, token.secret_sha256),
                                    UnlockedKey(tag, period.name)};
@@ -210,13 +203,14 @@ absl::StatusOr<ViewQuota> RedisAllowanceStore::Quota(
   return quota;
 }
 
-absl::StatusOr<AddressCharge> RedisAllowanceStore::ChargeAddress(
-    const std::string& address_tag, const std::string& member, int64_t limit,
-    absl::Duration window, absl::Time now) {
-  absl::StatusOr<std::vector<common::RedisReply>> reply =
-      ScriptArray(redis_->Eval(address_charge_, {AddressKey(address_tag)},
-                               {UnixMillis(now), Millis(window),
-                                absl::StrCat(limit), member, Millis(margin_)}));
+absl::StatusOr<AddressCharge> RedisAllowanceStore::ChargeAddress(const std::string& address_tag,
+                                                                 const std::string& member,
+                                                                 int64_t limit,
+                                                                 absl::Duration window,
+                                                                 absl::Time now) {
+  absl::StatusOr<std::vector<common::RedisReply>> reply = ScriptArray(redis_->Eval(
+      address_charge_, {AddressKey(address_tag)},
+      {UnixMillis(now), Millis(window), absl::StrCat(limit), member, Millis(margin_)}));
   if (!reply.ok()) return reply.status();
   absl::StatusOr<std::string> outcome = ElementString(*reply, 0);
   absl::StatusOr<int64_t> count = ElementInteger(*reply, 1);
@@ -232,40 +226,33 @@ absl::StatusOr<AddressCharge> RedisAllowanceStore::ChargeAddress(
   } else if (*outcome == "EXHAUSTED") {
     charge.outcome = AddressCharge::Outcome::kExhausted;
   } else {
-    return absl::InternalError(
-        absl::StrCat("unexpected address charge outcome ", *outcome));
+    return absl::InternalError(absl::StrCat("unexpected address charge outcome ", *outcome));
   }
   return charge;
 }
 
 absl::Status RedisAllowanceStore::RefundAddress(const std::string& address_tag,
-                                                const std::string& member,
-                                                absl::Time charged_at) {
+                                                const std::string& member, absl::Time charged_at) {
   absl::StatusOr<common::RedisReply> reply =
-      redis_->Eval(address_refund_, {AddressKey(address_tag)},
-                   {member, UnixMillis(charged_at)});
+      redis_->Eval(address_refund_, {AddressKey(address_tag)}, {member, UnixMillis(charged_at)});
   if (!reply.ok()) return reply.status();
   return reply->ErrorStatus();
 }
 
-absl::StatusOr<int64_t> RedisAllowanceStore::CountAddress(
-    const std::string& address_tag, absl::Duration window, absl::Time now) {
-  absl::StatusOr<common::RedisReply> reply =
-      redis_->Command({"ZCOUNT", AddressKey(address_tag),
-                       absl::StrCat("(", UnixMillis(now - window)), "+inf"});
+absl::StatusOr<int64_t> RedisAllowanceStore::CountAddress(const std::string& address_tag,
+                                                          absl::Duration window, absl::Time now) {
+  absl::StatusOr<common::RedisReply> reply = redis_->Command(
+      {"ZCOUNT", AddressKey(address_tag), absl::StrCat("(", UnixMillis(now - window)), "+inf"});
   if (!reply.ok()) return reply.status();
   return reply->AsInteger();
 }
 
-absl::StatusOr<std::optional<std::vector<std::string>>>
-RedisAllowanceStore::ReadGuestUnlocked(const SessionToken& guest,
-                                       absl::Time now) {
+absl::StatusOr<std::optional<std::vector<std::string>>> RedisAllowanceStore::ReadGuestUnlocked(
+    const SessionToken& guest, absl::Time now) {
   const std::string& tag = guest.owner.tag;
-  absl::StatusOr<std::vector<common::RedisReply>> reply =
-      ScriptArray(redis_->Eval(guest_read_,
-                               {SessionKey(tag, guest.secret_sha256),
-                                UnlockedKey(tag, kGuestLifetimePeriod)},
-                               {UnixMillis(now)}));
+  absl::StatusOr<std::vector<common::RedisReply>> reply = ScriptArray(redis_->Eval(
+      guest_read_, {SessionKey(tag, guest.secret_sha256), UnlockedKey(tag, kGuestLifetimePeriod)},
+      {UnixMillis(now)}));
   if (!reply.ok()) return reply.status();
   absl::StatusOr<std::string> outcome = ElementString(*reply, 0);
   if (!outcome.ok()) return outcome.status();
@@ -280,17 +267,13 @@ RedisAllowanceStore::ReadGuestUnlocked(const SessionToken& guest,
 }
 
 absl::StatusOr<CarryResult> RedisAllowanceStore::CarryIntoAccount(
-    const SessionOwner& account, const std::string& guest_tag,
-    const ViewPeriodKey& period, const std::vector<std::string>& members,
-    absl::Time now) {
+    const SessionOwner& account, const std::string& guest_tag, const ViewPeriodKey& period,
+    const std::vector<std::string>& members, absl::Time now) {
   std::vector<std::string> args = {
       Millis(std::max(period.end - now, absl::ZeroDuration()) + margin_)};
   args.insert(args.end(), members.begin(), members.end());
-  absl::StatusOr<std::vector<common::RedisReply>> reply =
-      ScriptArray(redis_->Eval(carry_,
-                               {UnlockedKey(account.tag, period.name),
-                                CarryKey(account.tag, guest_tag)},
-                               args));
+  absl::StatusOr<std::vector<common::RedisReply>> reply = ScriptArray(redis_->Eval(
+      carry_, {UnlockedKey(account.tag, period.name), CarryKey(account.tag, guest_tag)}, args));
   if (!reply.ok()) return reply.status();
   absl::StatusOr<std::string> outcome = ElementString(*reply, 0);
   absl::StatusOr<int64_t> used = ElementInteger(*reply, 1);

@@ -28,11 +28,11 @@ struct ViewPeriodKey {
 
 struct ViewCharge {
   enum class Outcome {
-    kCharged,      // a new code: one view counted
-    kFree,         // already unlocked this period (or a retried request id)
-    kUnmetered,    // the plan is unmetered: nothing counted
-    kNoSession,    // the session is unknown or expired
-    kUnknownPlan,  // the session's plan has no limit in `limits`
+    kCharged,            // a new code: one view counted
+    kFree,               // already unlocked this period (or a retried request id)
+    kUnmetered,          // the plan is unmetered: nothing counted
+    kNoSession,          // the session is unknown or expired
+    kUnknownPlan,        // the session's plan has no limit in `limits`
     kRequestIdConflict,  // the request id is bound to another code
     kExhausted,          // no view left
     kNotChargeable,      // may_charge was false and the code is not unlocked
@@ -72,74 +72,66 @@ class AllowanceStore {
   // view limit (-1: unmetered). When `may_charge` is false only an already
   // unlocked code (or a retried request id) succeeds.
   virtual absl::StatusOr<ViewCharge> ConsumeView(
-      const SessionToken& token, const ViewPeriodKey& period,
-      const std::string& member, const std::string& request_id, bool may_charge,
-      const std::vector<std::pair<std::string, int64_t>>& limits,
-      absl::Time now) = 0;
+      const SessionToken& token, const ViewPeriodKey& period, const std::string& member,
+      const std::string& request_id, bool may_charge,
+      const std::vector<std::pair<std::string, int64_t>>& limits, absl::Time now) = 0;
 
   // Checks (and renews) the session and counts the period's views.
-  virtual absl::StatusOr<ViewQuota> Quota(const SessionToken& token,
-                                          const ViewPeriodKey& period,
+  virtual absl::StatusOr<ViewQuota> Quota(const SessionToken& token, const ViewPeriodKey& period,
                                           absl::Time now) = 0;
 
   // The guest address limit: a separate owner ("ip:<address>"), charged
   // before the guest and refunded if the guest's charge does not happen.
-  virtual absl::StatusOr<AddressCharge> ChargeAddress(
-      const std::string& address_tag, const std::string& member, int64_t limit,
-      absl::Duration window, absl::Time now) = 0;
+  virtual absl::StatusOr<AddressCharge> ChargeAddress(const std::string& address_tag,
+                                                      const std::string& member, int64_t limit,
+                                                      absl::Duration window, absl::Time now) = 0;
   // Removes the charge ChargeAddress made at `charged_at` (no-op otherwise).
-  virtual absl::Status RefundAddress(const std::string& address_tag,
-                                     const std::string& member,
+  virtual absl::Status RefundAddress(const std::string& address_tag, const std::string& member,
                                      absl::Time charged_at) = 0;
   virtual absl::StatusOr<int64_t> CountAddress(const std::string& address_tag,
-                                               absl::Duration window,
-                                               absl::Time now) = 0;
+                                               absl::Duration window, absl::Time now) = 0;
 
   // Carry-over, step 1 (guest-owner script): the codes the guest unlocked in
   // its lifetime; nullopt when the guest session is unknown or expired.
-  virtual absl::StatusOr<std::optional<std::vector<std::string>>>
-  ReadGuestUnlocked(const SessionToken& guest, absl::Time now) = 0;
+  virtual absl::StatusOr<std::optional<std::vector<std::string>>> ReadGuestUnlocked(
+      const SessionToken& guest, absl::Time now) = 0;
   // Carry-over, step 2 (account-owner script): adds `members` to the
   // account's period and sets the carry marker for `guest_tag`; a second run
   // changes nothing.
-  virtual absl::StatusOr<CarryResult> CarryIntoAccount(
-      const SessionOwner& account, const std::string& guest_tag,
-      const ViewPeriodKey& period, const std::vector<std::string>& members,
-      absl::Time now) = 0;
+  virtual absl::StatusOr<CarryResult> CarryIntoAccount(const SessionOwner& account,
+                                                       const std::string& guest_tag,
+                                                       const ViewPeriodKey& period,
+                                                       const std::vector<std::string>& members,
+                                                       absl::Time now) = 0;
 };
 
 class RedisAllowanceStore final : public AllowanceStore {
  public:
   // `redis` must outlive the store. Allowance keys live `margin` past the
   // end of their period.
-  explicit RedisAllowanceStore(common::RedisClient* redis,
-                               absl::Duration margin = absl::Hours(24));
+  explicit RedisAllowanceStore(common::RedisClient* redis, absl::Duration margin = absl::Hours(24));
 
-  absl::StatusOr<ViewCharge> ConsumeView(
-      const SessionToken& token, const ViewPeriodKey& period,
-      const std::string& member, const std::string& request_id, bool may_charge,
-      const std::vector<std::pair<std::string, int64_t>>& limits,
-      absl::Time now) override;
-  absl::StatusOr<ViewQuota> Quota(const SessionToken& token,
-                                  const ViewPeriodKey& period,
+  absl::StatusOr<ViewCharge> ConsumeView(const SessionToken& token, const ViewPeriodKey& period,
+                                         const std::string& member, const std::string& request_id,
+                                         bool may_charge,
+                                         const std::vector<std::pair<std::string, int64_t>>& limits,
+                                         absl::Time now) override;
+  absl::StatusOr<ViewQuota> Quota(const SessionToken& token, const ViewPeriodKey& period,
                                   absl::Time now) override;
   absl::StatusOr<AddressCharge> ChargeAddress(const std::string& address_tag,
-                                              const std::string& member,
-                                              int64_t limit,
-                                              absl::Duration window,
-                                              absl::Time now) override;
-  absl::Status RefundAddress(const std::string& address_tag,
-                             const std::string& member,
+                                              const std::string& member, int64_t limit,
+                                              absl::Duration window, absl::Time now) override;
+  absl::Status RefundAddress(const std::string& address_tag, const std::string& member,
                              absl::Time charged_at) override;
-  absl::StatusOr<int64_t> CountAddress(const std::string& address_tag,
-                                       absl::Duration window,
+  absl::StatusOr<int64_t> CountAddress(const std::string& address_tag, absl::Duration window,
                                        absl::Time now) override;
   absl::StatusOr<std::optional<std::vector<std::string>>> ReadGuestUnlocked(
       const SessionToken& guest, absl::Time now) override;
-  absl::StatusOr<CarryResult> CarryIntoAccount(
-      const SessionOwner& account, const std::string& guest_tag,
-      const ViewPeriodKey& period, const std::vector<std::string>& members,
-      absl::Time now) override;
+  absl::StatusOr<CarryResult> CarryIntoAccount(const SessionOwner& account,
+                                               const std::string& guest_tag,
+                                               const ViewPeriodKey& period,
+                                               const std::vector<std::string>& members,
+                                               absl::Time now) override;
 
  private:
   common::RedisClient* redis_;

@@ -41,12 +41,9 @@ redis.call('PEXPIRE', KEYS[1], string.format('%d', ttl))
 return delay
 )lua";
 
-std::string Ms(absl::Duration d) {
-  return absl::StrCat(absl::ToInt64Milliseconds(d));
-}
+std::string Ms(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d)); }
 
-absl::StatusOr<int64_t> IntegerReply(
-    const absl::StatusOr<common::RedisReply>& reply) {
+absl::StatusOr<int64_t> IntegerReply(const absl::StatusOr<common::RedisReply>& reply) {
   if (!reply.ok()) return reply.status();
   if (reply->is_error()) return reply->ErrorStatus();
   return reply->AsInteger();
@@ -61,29 +58,27 @@ std::string EmailThrottleTag(absl::string_view normalized_email) {
 RedisLoginThrottle::RedisLoginThrottle(common::RedisClient* redis)
     : redis_(redis), blocked_(kBlockedLua), failure_(kFailureLua) {}
 
-absl::StatusOr<absl::Duration> RedisLoginThrottle::BlockedFor(
-    absl::string_view owner_tag, absl::Time now) {
-  absl::StatusOr<int64_t> left =
-      IntegerReply(redis_->Eval(blocked_, {LoginThrottleKey(owner_tag)},
-                                {absl::StrCat(absl::ToUnixMillis(now))}));
+absl::StatusOr<absl::Duration> RedisLoginThrottle::BlockedFor(absl::string_view owner_tag,
+                                                              absl::Time now) {
+  absl::StatusOr<int64_t> left = IntegerReply(redis_->Eval(
+      blocked_, {LoginThrottleKey(owner_tag)}, {absl::StrCat(absl::ToUnixMillis(now))}));
   if (!left.ok()) return left.status();
   return absl::Milliseconds(*left);
 }
 
-absl::StatusOr<absl::Duration> RedisLoginThrottle::RecordFailure(
-    absl::string_view owner_tag, const ThrottleLimits& limits, absl::Time now) {
+absl::StatusOr<absl::Duration> RedisLoginThrottle::RecordFailure(absl::string_view owner_tag,
+                                                                 const ThrottleLimits& limits,
+                                                                 absl::Time now) {
   absl::StatusOr<int64_t> delay = IntegerReply(
       redis_->Eval(failure_, {LoginThrottleKey(owner_tag)},
                    {absl::StrCat(absl::ToUnixMillis(now)), Ms(limits.window),
-                    absl::StrCat(limits.failures), Ms(limits.base_delay),
-                    Ms(limits.max_delay)}));
+                    absl::StrCat(limits.failures), Ms(limits.base_delay), Ms(limits.max_delay)}));
   if (!delay.ok()) return delay.status();
   return absl::Milliseconds(*delay);
 }
 
 absl::Status RedisLoginThrottle::Clear(absl::string_view owner_tag) {
-  absl::StatusOr<common::RedisReply> reply =
-      redis_->Command({"DEL", LoginThrottleKey(owner_tag)});
+  absl::StatusOr<common::RedisReply> reply = redis_->Command({"DEL", LoginThrottleKey(owner_tag)});
   if (!reply.ok()) return reply.status();
   return reply->ErrorStatus();
 }

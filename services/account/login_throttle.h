@@ -37,9 +37,9 @@ class LoginThrottle {
   virtual absl::StatusOr<absl::Duration> BlockedFor(absl::string_view owner_tag,
                                                     absl::Time now) = 0;
   // Counts one failure; returns the block it starts (zero: none).
-  virtual absl::StatusOr<absl::Duration> RecordFailure(
-      absl::string_view owner_tag, const ThrottleLimits& limits,
-      absl::Time now) = 0;
+  virtual absl::StatusOr<absl::Duration> RecordFailure(absl::string_view owner_tag,
+                                                       const ThrottleLimits& limits,
+                                                       absl::Time now) = 0;
   // Forgets the owner's failures (a successful login).
   virtual absl::Status Clear(absl::string_view owner_tag) = 0;
 };
@@ -49,8 +49,7 @@ class RedisLoginThrottle final : public LoginThrottle {
   // `redis` must outlive the throttle.
   explicit RedisLoginThrottle(common::RedisClient* redis);
 
-  absl::StatusOr<absl::Duration> BlockedFor(absl::string_view owner_tag,
-                                            absl::Time now) override;
+  absl::StatusOr<absl::Duration> BlockedFor(absl::string_view owner_tag, absl::Time now) override;
   absl::StatusOr<absl::Duration> RecordFailure(absl::string_view owner_tag,
                                                const ThrottleLimits& limits,
                                                absl::Time now) override;

@@ -17,21 +17,15 @@
 #include "services/account/password_policy.h"
 #include "services/account/session_store.h"
 
-ABSL_FLAG(int64_t, guest_session_idle_seconds, 24 * 3600,
-          "Guest session idle timeout");
-ABSL_FLAG(int64_t, guest_session_absolute_seconds, 24 * 3600,
-          "Guest session lifetime");
-ABSL_FLAG(int64_t, session_idle_seconds, 30 * 60,
-          "Account session idle timeout");
-ABSL_FLAG(int64_t, session_absolute_seconds, 12 * 3600,
-          "Account session lifetime");
+ABSL_FLAG(int64_t, guest_session_idle_seconds, 24 * 3600, "Guest session idle timeout");
+ABSL_FLAG(int64_t, guest_session_absolute_seconds, 24 * 3600, "Guest session lifetime");
+ABSL_FLAG(int64_t, session_idle_seconds, 30 * 60, "Account session idle timeout");
+ABSL_FLAG(int64_t, session_absolute_seconds, 12 * 3600, "Account session lifetime");
 ABSL_FLAG(int64_t, guest_address_window_seconds, 24 * 3600,
           "Window of the guest views-per-client-address limit");
 ABSL_FLAG(std::string, guest_plan, "guest", "Plan id of guest identities");
-ABSL_FLAG(std::string, registration_plan, "free",
-          "Plan id of newly registered accounts");
-ABSL_FLAG(int, hash_threads, 2,
-          "Threads hashing passwords (argon2id, 19 MiB each)");
+ABSL_FLAG(std::string, registration_plan, "free", "Plan id of newly registered accounts");
+ABSL_FLAG(int, hash_threads, 2, "Threads hashing passwords (argon2id, 19 MiB each)");
 ABSL_FLAG(int, store_threads, 8, "Threads calling Redis and PostgreSQL");
 ABSL_FLAG(std::string, common_passwords_file, "/usr/share/john/password.lst",
           "Passwords refused as too common: one a line, '#!comment' lines "
@@ -53,56 +47,46 @@ namespace codingahead::account {
 namespace {
 
 int Fail(const char* what, const absl::Status& status) {
-  common::LogLine(common::LogLevel::kError, what)
-      .With("error", status.ToString());
+  common::LogLine(common::LogLevel::kError, what).With("error", status.ToString());
   return 1;
 }
 
 int Main() {
-  common::ServerConfig config = common::ServerConfigFromFlags(
-      {"account", /*grpc_port=*/50052, /*metrics_port=*/9102});
-  auto postgres =
-      common::ConnectPostgresFromFlags("account", EmbeddedMigrations());
+  common::ServerConfig config =
+      common::ServerConfigFromFlags({"account", /*grpc_port=*/50052, /*metrics_port=*/9102});
+  auto postgres = common::ConnectPostgresFromFlags("account", EmbeddedMigrations());
   if (!postgres.ok()) return Fail("postgres not usable", postgres.status());
   if (common::MigrateOnlyFromFlags()) return 0;
   auto redis = common::ConnectRedisFromFlags();
   if (!redis.ok()) return Fail("redis not usable", redis.status());
   auto credentials = common::CallerCredentials::LoadFromFiles(
-      common::ServiceCredentialsFileFlag(),
-      common::OperatorCredentialsFileFlag());
-  if (!credentials.ok())
-    return Fail("credentials not usable", credentials.status());
+      common::ServiceCredentialsFileFlag(), common::OperatorCredentialsFileFlag());
+  if (!credentials.ok()) return Fail("credentials not usable", credentials.status());
   auto plan_rows = LoadPlans(**postgres);
   if (!plan_rows.ok()) return Fail("plans not loadable", plan_rows.status());
-  auto plans = PlanCatalog::Create(*std::move(plan_rows),
-                                   absl::GetFlag(FLAGS_guest_plan),
+  auto plans = PlanCatalog::Create(*std::move(plan_rows), absl::GetFlag(FLAGS_guest_plan),
                                    absl::GetFlag(FLAGS_registration_plan));
   if (!plans.ok()) return Fail("plans not usable", plans.status());
 
-  auto password_policy =
-      PasswordPolicy::LoadFromFile(absl::GetFlag(FLAGS_common_passwords_file));
+  auto password_policy = PasswordPolicy::LoadFromFile(absl::GetFlag(FLAGS_common_passwords_file));
   if (!password_policy.ok()) {
     return Fail("common password list not usable", password_policy.status());
   }
 
   AccountOptions options;
-  options.guest_session = {
-      absl::Seconds(absl::GetFlag(FLAGS_guest_session_idle_seconds)),
-      absl::Seconds(absl::GetFlag(FLAGS_guest_session_absolute_seconds))};
-  options.account_session = {
-      absl::Seconds(absl::GetFlag(FLAGS_session_idle_seconds)),
-      absl::Seconds(absl::GetFlag(FLAGS_session_absolute_seconds))};
-  options.address_window =
-      absl::Seconds(absl::GetFlag(FLAGS_guest_address_window_seconds));
+  options.guest_session = {absl::Seconds(absl::GetFlag(FLAGS_guest_session_idle_seconds)),
+                           absl::Seconds(absl::GetFlag(FLAGS_guest_session_absolute_seconds))};
+  options.account_session = {absl::Seconds(absl::GetFlag(FLAGS_session_idle_seconds)),
+                             absl::Seconds(absl::GetFlag(FLAGS_session_absolute_seconds))};
+  options.address_window = absl::Seconds(absl::GetFlag(FLAGS_guest_address_window_seconds));
   const absl::Duration throttle_window =
       absl::Seconds(absl::GetFlag(FLAGS_login_throttle_window_seconds));
   const absl::Duration throttle_max =
       absl::Seconds(absl::GetFlag(FLAGS_login_throttle_max_delay_seconds));
-  options.email_throttle = {absl::GetFlag(FLAGS_login_throttle_failures),
-                            throttle_window, absl::Seconds(1), throttle_max};
-  options.address_throttle = {
-      absl::GetFlag(FLAGS_login_throttle_address_failures), throttle_window,
-      absl::Seconds(1), throttle_max};
+  options.email_throttle = {absl::GetFlag(FLAGS_login_throttle_failures), throttle_window,
+                            absl::Seconds(1), throttle_max};
+  options.address_throttle = {absl::GetFlag(FLAGS_login_throttle_address_failures), throttle_window,
+                              absl::Seconds(1), throttle_max};
   options.terms_version = absl::GetFlag(FLAGS_cpt_terms_version);
 
   SystemClock clock;
@@ -112,15 +96,14 @@ int Main() {
   RedisSessionStore sessions(redis->get());
   RedisAllowanceStore allowances(redis->get());
   RedisLoginThrottle throttle(redis->get());
-  AccountLogic logic({&*plans, &accounts, &sessions, &allowances, &hasher,
-                      &clock, &random, &throttle, &*password_policy},
+  AccountLogic logic({&*plans, &accounts, &sessions, &allowances, &hasher, &clock, &random,
+                      &throttle, &*password_policy},
                      options);
   common::ThreadPool store_pool(absl::GetFlag(FLAGS_store_threads));
   common::ThreadPool hash_pool(absl::GetFlag(FLAGS_hash_threads));
   AccountServiceImpl service(&logic, &*credentials, &store_pool, &hash_pool);
-  return common::RunUntilSignalled(
-      config, std::make_shared<prometheus::Registry>(), {&service},
-      {"codingahead.account.v1.AccountService"});
+  return common::RunUntilSignalled(config, std::make_shared<prometheus::Registry>(), {&service},
+                                   {"codingahead.account.v1.AccountService"});
 }
 
 }  // namespace

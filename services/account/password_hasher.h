@@ -19,8 +19,7 @@ class PasswordHasher {
   virtual absl::StatusOr<std::string> Hash(absl::string_view password) = 0;
   // True when `password` matches `encoded`; false for a mismatch or an
   // encoded string that does not decode.
-  virtual bool Verify(absl::string_view encoded,
-                      absl::string_view password) = 0;
+  virtual bool Verify(absl::string_view encoded, absl::string_view password) = 0;
   // Does the work of one Verify against a hash no password matches, so an
   // unknown email costs as much time as a wrong password. Returns false.
   virtual bool VerifyDummy(absl::string_view password) = 0;

@@ -11,14 +11,11 @@ using ::testing::MatchesRegex;
 TEST(PasswordHasherTest, StoresArgon2idPhcWithTheRequiredParameters) {
   OsRandom random;
   Argon2idHasher hasher(&random);
-  absl::StatusOr<std::string> hash =
-      hasher.Hash("correct horse battery staple");
+  absl::StatusOr<std::string> hash = hasher.Hash("correct horse battery staple");
   ASSERT_TRUE(hash.ok()) << hash.status();
   // m = 19 MiB, t = 2, p = 1, 16-byte salt (22 base64 chars), 32-byte hash.
-  EXPECT_THAT(
-      *hash,
-      MatchesRegex("\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$[A-Za-z0-9+/]{22}\\$"
-                   "[A-Za-z0-9+/]{43}"));
+  EXPECT_THAT(*hash, MatchesRegex("\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$[A-Za-z0-9+/]{22}\\$"
+                                  "[A-Za-z0-9+/]{43}"));
   EXPECT_TRUE(hasher.Verify(*hash, "correct horse battery staple"));
   EXPECT_FALSE(hasher.Verify(*hash, "correct horse battery stapl"));
   EXPECT_FALSE(hasher.Verify(*hash, ""));

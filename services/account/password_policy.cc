@@ -21,14 +21,13 @@ int ZxcvbnScore(double entropy_bits) {
   return 4;
 }
 
-absl::StatusOr<PasswordPolicy> PasswordPolicy::LoadFromFile(
-    const std::string& path) {
+absl::StatusOr<PasswordPolicy> PasswordPolicy::LoadFromFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
-    return absl::NotFoundError(absl::StrCat(
-        "common password list '", path,
-        "' cannot be read (Debian: apt-get install john-data, or set "
-        "--common_passwords_file)"));
+    return absl::NotFoundError(
+        absl::StrCat("common password list '", path,
+                     "' cannot be read (Debian: apt-get install john-data, or set "
+                     "--common_passwords_file)"));
   }
   absl::flat_hash_set<std::string> common;
   std::string line;
@@ -49,8 +48,7 @@ absl::StatusOr<PasswordPolicy> PasswordPolicy::LoadFromFile(
 }
 
 std::optional<std::string> PasswordPolicy::WhyWeak(
-    absl::string_view password,
-    const std::vector<std::string>& user_inputs) const {
+    absl::string_view password, const std::vector<std::string>& user_inputs) const {
   const std::string text(password);
   if (common_.contains(absl::AsciiStrToLower(text))) {
     return "is on a list of commonly used passwords; choose another one "

@@ -24,8 +24,7 @@ class PasswordPolicy {
   static constexpr int kMinScore = 3;
 
   // `common` holds lower-cased passwords.
-  explicit PasswordPolicy(absl::flat_hash_set<std::string> common)
-      : common_(std::move(common)) {}
+  explicit PasswordPolicy(absl::flat_hash_set<std::string> common) : common_(std::move(common)) {}
 
   // Reads a john-style word list: one password a line, lines starting with
   // "#!comment" skipped, compared lower-cased. NotFound / FailedPrecondition
@@ -35,9 +34,8 @@ class PasswordPolicy {
   // Why `password` is refused (for a person; never contains the password),
   // or nullopt when it is acceptable. `user_inputs` are words an attacker
   // knows about the account (email, its local part, display name).
-  std::optional<std::string> WhyWeak(
-      absl::string_view password,
-      const std::vector<std::string>& user_inputs) const;
+  std::optional<std::string> WhyWeak(absl::string_view password,
+                                     const std::vector<std::string>& user_inputs) const;
 
   size_t common_count() const { return common_.size(); }
 

@@ -16,8 +16,7 @@ using ::testing::Optional;
 constexpr char kJohnList[] = "/usr/share/john/password.lst";
 
 PasswordPolicy Policy() {
-  absl::StatusOr<PasswordPolicy> policy =
-      PasswordPolicy::LoadFromFile(kJohnList);
+  absl::StatusOr<PasswordPolicy> policy = PasswordPolicy::LoadFromFile(kJohnList);
   EXPECT_TRUE(policy.ok()) << policy.status();
   return *std::move(policy);
 }
@@ -38,8 +37,7 @@ TEST(PasswordPolicyTest, LoadsJohnListSkippingComments) {
 }
 
 TEST(PasswordPolicyTest, MissingListIsAnError) {
-  absl::StatusOr<PasswordPolicy> policy =
-      PasswordPolicy::LoadFromFile("/nonexistent/password.lst");
+  absl::StatusOr<PasswordPolicy> policy = PasswordPolicy::LoadFromFile("/nonexistent/password.lst");
   ASSERT_FALSE(policy.ok());
   EXPECT_EQ(policy.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(policy.status().message(), HasSubstr("john-data"));
@@ -48,8 +46,7 @@ TEST(PasswordPolicyTest, MissingListIsAnError) {
 TEST(PasswordPolicyTest, CommonPasswordIsRefusedCaseInsensitively) {
   // Listed passwords strong enough for zxcvbn are refused by the list.
   PasswordPolicy policy({"tr0ub4dor&3xyz"});
-  EXPECT_THAT(policy.WhyWeak("Tr0ub4dor&3XYZ", {}),
-              Optional(HasSubstr("commonly used")));
+  EXPECT_THAT(policy.WhyWeak("Tr0ub4dor&3XYZ", {}), Optional(HasSubstr("commonly used")));
 }
 
 TEST(PasswordPolicyTest, CommentLinesAreSkipped) {
@@ -65,8 +62,8 @@ TEST(PasswordPolicyTest, CommentLinesAreSkipped) {
 
 TEST(PasswordPolicyTest, WeakPasswordsAreRefusedWithTheReasonNotThePassword) {
   PasswordPolicy policy = Policy();
-  for (const char* weak : {"password1", "iloveyou2", "qwertyuiop123",
-                           "aaaaaaaaaaaa", "12345678910"}) {
+  for (const char* weak :
+       {"password1", "iloveyou2", "qwertyuiop123", "aaaaaaaaaaaa", "12345678910"}) {
     std::optional<std::string> why = policy.WhyWeak(weak, {});
     ASSERT_TRUE(why.has_value()) << weak;
     EXPECT_THAT(*why, HasSubstr("15 or more")) << weak;
@@ -78,18 +75,16 @@ TEST(PasswordPolicyTest, UserInputsCountAsKnownWords) {
   PasswordPolicy policy = Policy();
   const std::string password = "jonathanmeriweather2024";
   EXPECT_EQ(policy.WhyWeak(password, {}), std::nullopt);
-  EXPECT_THAT(policy.WhyWeak(password, {"jonathanmeriweather2024@example.com",
-                                        "jonathanmeriweather2024"}),
-              Optional(HasSubstr("your email or name")));
+  EXPECT_THAT(
+      policy.WhyWeak(password, {"jonathanmeriweather2024@example.com", "jonathanmeriweather2024"}),
+      Optional(HasSubstr("your email or name")));
 }
 
 TEST(PasswordPolicyTest, SuiteTestPasswordsPass) {
   PasswordPolicy policy = Policy();
   // tests/metered_page_e2e_test.cc and tools/loadgen use these.
-  EXPECT_EQ(policy.WhyWeak("correct horse battery staple 42", {}),
-            std::nullopt);
-  EXPECT_EQ(policy.WhyWeak("loadgen-password-0123456789-abcdef", {}),
-            std::nullopt);
+  EXPECT_EQ(policy.WhyWeak("correct horse battery staple 42", {}), std::nullopt);
+  EXPECT_EQ(policy.WhyWeak("loadgen-password-0123456789-abcdef", {}), std::nullopt);
   EXPECT_EQ(policy.WhyWeak("correct horse battery staple", {}), std::nullopt);
 }
 

@@ -6,8 +6,7 @@
 namespace codingahead::account {
 namespace {
 
-std::string Plural(int64_t n, absl::string_view singular,
-                   absl::string_view plural) {
+std::string Plural(int64_t n, absl::string_view singular, absl::string_view plural) {
   return absl::StrCat(n, " ", n == 1 ? singular : plural);
 }
 
@@ -29,13 +28,12 @@ v1::Plan Plan::ToProto() const {
 absl::StatusOr<ViewPeriod> ParseViewPeriod(absl::string_view text) {
   if (text == "guest_lifetime") return ViewPeriod::kGuestLifetime;
   if (text == "calendar_month_utc") return ViewPeriod::kCalendarMonthUtc;
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown view period '", text, "'"));
+  return absl::InvalidArgumentError(absl::StrCat("unknown view period '", text, "'"));
 }
 
-absl::StatusOr<PlanCatalog> PlanCatalog::Create(
-    std::vector<Plan> plans, const std::string& guest_plan_id,
-    const std::string& registration_plan_id) {
+absl::StatusOr<PlanCatalog> PlanCatalog::Create(std::vector<Plan> plans,
+                                                const std::string& guest_plan_id,
+                                                const std::string& registration_plan_id) {
   PlanCatalog catalog;
   catalog.plans_ = std::move(plans);
   bool guest_found = false;
@@ -44,37 +42,33 @@ absl::StatusOr<PlanCatalog> PlanCatalog::Create(
     const Plan& plan = catalog.plans_[i];
     for (size_t j = 0; j < i; ++j) {
       if (catalog.plans_[j].id == plan.id) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("plan '", plan.id, "' listed twice"));
+        return absl::FailedPreconditionError(absl::StrCat("plan '", plan.id, "' listed twice"));
       }
     }
     if (plan.id == guest_plan_id) {
       if (plan.view_period != ViewPeriod::kGuestLifetime) {
         return absl::FailedPreconditionError(
-            absl::StrCat("guest plan '", plan.id,
-                         "' must have the guest_lifetime view period"));
+            absl::StrCat("guest plan '", plan.id, "' must have the guest_lifetime view period"));
       }
       catalog.guest_index_ = i;
       guest_found = true;
     }
     if (plan.id == registration_plan_id) {
       if (plan.view_period != ViewPeriod::kCalendarMonthUtc) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("registration plan '", plan.id,
-                         "' must have the calendar_month_utc view period"));
+        return absl::FailedPreconditionError(absl::StrCat(
+            "registration plan '", plan.id, "' must have the calendar_month_utc view period"));
       }
       catalog.registration_index_ = i;
       registration_found = true;
     }
   }
   if (!guest_found) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "guest plan '", guest_plan_id, "' is not in the plans table"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("guest plan '", guest_plan_id, "' is not in the plans table"));
   }
   if (!registration_found) {
     return absl::FailedPreconditionError(
-        absl::StrCat("registration plan '", registration_plan_id,
-                     "' is not in the plans table"));
+        absl::StrCat("registration plan '", registration_plan_id, "' is not in the plans table"));
   }
   return catalog;
 }
@@ -86,41 +80,32 @@ const Plan* PlanCatalog::Find(absl::string_view id) const {
   return nullptr;
 }
 
-std::string PlanCatalog::ViewsMessage(const Plan& plan,
-                                      int64_t remaining) const {
+std::string PlanCatalog::ViewsMessage(const Plan& plan, int64_t remaining) const {
   if (plan.unmetered_views) return "Unlimited code page views with your plan.";
   if (remaining < 0) remaining = 0;
-  std::string message = absl::StrCat(
-      Plural(remaining, "code page view", "code page views"), " remaining.");
+  std::string message =
+      absl::StrCat(Plural(remaining, "code page view", "code page views"), " remaining.");
   if (remaining > 0) return message;
   if (plan.view_period == ViewPeriod::kGuestLifetime) {
-    absl::StrAppend(
-        &message, " ", plan.display_name, " accounts are limited to ",
-        Plural(plan.views_per_period, "page view", "page views"), ".");
+    absl::StrAppend(&message, " ", plan.display_name, " accounts are limited to ",
+                    Plural(plan.views_per_period, "page view", "page views"), ".");
     const Plan& next = registration();
-    int64_t more = next.unmetered_views
-                       ? 0
-                       : next.views_per_period - plan.views_per_period;
+    int64_t more = next.unmetered_views ? 0 : next.views_per_period - plan.views_per_period;
     if (next.unmetered_views) {
-      absl::StrAppend(&message, " Register ",
-                      absl::AsciiStrToLower(next.display_name),
+      absl::StrAppend(&message, " Register ", absl::AsciiStrToLower(next.display_name),
                       " account to get unlimited views.");
     } else if (more > 0) {
-      absl::StrAppend(
-          &message, " Register ", absl::AsciiStrToLower(next.display_name),
-          " account to get ", Plural(more, "more view", "more views"), ".");
+      absl::StrAppend(&message, " Register ", absl::AsciiStrToLower(next.display_name),
+                      " account to get ", Plural(more, "more view", "more views"), ".");
     }
     return message;
   }
-  absl::StrAppend(
-      &message, " ", plan.display_name, " accounts are limited to ",
-      Plural(plan.views_per_period, "code page view", "code page views"),
-      " per month.");
+  absl::StrAppend(&message, " ", plan.display_name, " accounts are limited to ",
+                  Plural(plan.views_per_period, "code page view", "code page views"),
+                  " per month.");
   for (const Plan& other : plans_) {
-    if (other.unmetered_views &&
-        other.view_period == ViewPeriod::kCalendarMonthUtc) {
-      absl::StrAppend(&message, " Upgrade to ", other.display_name,
-                      " for unlimited views.");
+    if (other.unmetered_views && other.view_period == ViewPeriod::kCalendarMonthUtc) {
+      absl::StrAppend(&message, " Upgrade to ", other.display_name, " for unlimited views.");
       break;
     }
   }

@@ -31,9 +31,7 @@ struct Plan {
   bool consultant = false;
 
   // The view limit a Redis script is given: -1 when unmetered.
-  int64_t ScriptViewLimit() const {
-    return unmetered_views ? -1 : views_per_period;
-  }
+  int64_t ScriptViewLimit() const { return unmetered_views ? -1 : views_per_period; }
   v1::Plan ToProto() const;
 };
 
@@ -44,9 +42,9 @@ class PlanCatalog {
   // FailedPrecondition unless `guest_plan_id` names a plan with the
   // guest_lifetime period and `registration_plan_id` one with the calendar
   // month period, and plan ids are unique.
-  static absl::StatusOr<PlanCatalog> Create(
-      std::vector<Plan> plans, const std::string& guest_plan_id,
-      const std::string& registration_plan_id);
+  static absl::StatusOr<PlanCatalog> Create(std::vector<Plan> plans,
+                                            const std::string& guest_plan_id,
+                                            const std::string& registration_plan_id);
 
   // Null when no plan has this id.
   const Plan* Find(absl::string_view id) const;

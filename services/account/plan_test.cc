@@ -6,12 +6,9 @@ namespace codingahead::account {
 namespace {
 
 std::vector<Plan> Seeded() {
-  Plan guest{"guest", "Guest", 1,    ViewPeriod::kGuestLifetime, false, false,
-             0,       false,   false};
-  Plan free{"free", "Free", 6,    ViewPeriod::kCalendarMonthUtc, false, true,
-            3,      false,  false};
-  Plan pro{"pro", "Pro", 0,   ViewPeriod::kCalendarMonthUtc, true, true,
-           0,     true,  true};
+  Plan guest{"guest", "Guest", 1, ViewPeriod::kGuestLifetime, false, false, 0, false, false};
+  Plan free{"free", "Free", 6, ViewPeriod::kCalendarMonthUtc, false, true, 3, false, false};
+  Plan pro{"pro", "Pro", 0, ViewPeriod::kCalendarMonthUtc, true, true, 0, true, true};
   return {guest, free, pro};
 }
 
@@ -26,10 +23,8 @@ TEST(PlanTest, MessagesFollowThePlanData) {
             "0 code page views remaining. Free accounts are limited to 6 code "
             "page views per "
             "month. Upgrade to Pro for unlimited views.");
-  EXPECT_EQ(plans->ViewsMessage(*plans->Find("free"), 2),
-            "2 code page views remaining.");
-  EXPECT_EQ(plans->ViewsMessage(*plans->Find("free"), 1),
-            "1 code page view remaining.");
+  EXPECT_EQ(plans->ViewsMessage(*plans->Find("free"), 2), "2 code page views remaining.");
+  EXPECT_EQ(plans->ViewsMessage(*plans->Find("free"), 1), "1 code page view remaining.");
   EXPECT_EQ(plans->ViewsMessage(*plans->Find("pro"), 0),
             "Unlimited code page views with your plan.");
 }

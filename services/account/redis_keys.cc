@@ -4,8 +4,7 @@
 
 namespace codingahead::account {
 
-std::string SessionKey(absl::string_view owner_tag,
-                       absl::string_view secret_sha256) {
+std::string SessionKey(absl::string_view owner_tag, absl::string_view secret_sha256) {
   return absl::StrCat("ca:sess:{", owner_tag, "}:", secret_sha256);
 }
 
@@ -25,8 +24,7 @@ std::string AddressKey(absl::string_view address_tag) {
   return absl::StrCat("ca:views:{", address_tag, "}:window");
 }
 
-std::string CarryKey(absl::string_view account_tag,
-                     absl::string_view guest_tag) {
+std::string CarryKey(absl::string_view account_tag, absl::string_view guest_tag) {
   return absl::StrCat("ca:carry:{", account_tag, "}:", guest_tag);
 }
 

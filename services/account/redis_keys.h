@@ -13,8 +13,7 @@
 namespace codingahead::account {
 
 // HASH of one session; TTL = idle timeout, renewed on use.
-std::string SessionKey(absl::string_view owner_tag,
-                       absl::string_view secret_sha256);
+std::string SessionKey(absl::string_view owner_tag, absl::string_view secret_sha256);
 // STRING: the account's current plan id; TTL = account session lifetime +
 // margin.
 std::string AccountPlanKey(absl::string_view owner_tag);
@@ -27,8 +26,7 @@ std::string RequestKey(absl::string_view owner_tag, absl::string_view period);
 // the guest address limit; TTL = window + margin.
 std::string AddressKey(absl::string_view address_tag);
 // STRING marker: the guest's views were carried into the account.
-std::string CarryKey(absl::string_view account_tag,
-                     absl::string_view guest_tag);
+std::string CarryKey(absl::string_view account_tag, absl::string_view guest_tag);
 
 // SET of the secret digests of an account's sessions (LogoutAll,
 // ChangePassword); TTL = account session lifetime, extended by each new

@@ -137,27 +137,23 @@ absl::Time FromMillisText(const std::string& text, bool* ok) {
 
 }  // namespace
 
-std::string UnixMillis(absl::Time t) {
-  return absl::StrCat(absl::ToUnixMillis(t));
-}
+std::string UnixMillis(absl::Time t) { return absl::StrCat(absl::ToUnixMillis(t)); }
 
 std::vector<std::string> SessionKeys(const SessionToken& token) {
-  std::vector<std::string> keys = {
-      SessionKey(token.owner.tag, token.secret_sha256)};
+  std::vector<std::string> keys = {SessionKey(token.owner.tag, token.secret_sha256)};
   if (!token.owner.is_guest()) keys.push_back(AccountPlanKey(token.owner.tag));
   return keys;
 }
 
-absl::StatusOr<std::string> ElementString(
-    const std::vector<common::RedisReply>& elements, size_t i) {
+absl::StatusOr<std::string> ElementString(const std::vector<common::RedisReply>& elements,
+                                          size_t i) {
   if (i >= elements.size()) {
     return absl::InternalError(absl::StrCat("script reply has no element ", i));
   }
   return elements[i].AsString();
 }
 
-absl::StatusOr<int64_t> ElementInteger(
-    const std::vector<common::RedisReply>& elements, size_t i) {
+absl::StatusOr<int64_t> ElementInteger(const std::vector<common::RedisReply>& elements, size_t i) {
   if (i >= elements.size()) {
     return absl::InternalError(absl::StrCat("script reply has no element ", i));
   }
@@ -169,15 +165,14 @@ absl::StatusOr<std::vector<common::RedisReply>> ScriptArray(
   if (!reply.ok()) return reply.status();
   if (reply->is_error()) return reply->ErrorStatus();
   if (!reply->is_array() || reply->array().empty()) {
-    return absl::InternalError(
-        absl::StrCat("unexpected script reply ", reply->DebugString()));
+    return absl::InternalError(absl::StrCat("unexpected script reply ", reply->DebugString()));
   }
   return reply->array();
 }
 
-absl::StatusOr<SessionRecord> DecodeSession(
-    const SessionOwner& owner, const std::vector<common::RedisReply>& elements,
-    size_t offset) {
+absl::StatusOr<SessionRecord> DecodeSession(const SessionOwner& owner,
+                                            const std::vector<common::RedisReply>& elements,
+                                            size_t offset) {
   if (elements.size() < offset + kSessionReplyFields) {
     return absl::InternalError("session reply too short");
   }
@@ -188,8 +183,7 @@ absl::StatusOr<SessionRecord> DecodeSession(
     f[i] = *std::move(s);
   }
   const std::string expected_kind = owner.is_guest() ? "guest" : "account";
-  if (f[0] != expected_kind ||
-      (!owner.is_guest() && f[1] != absl::StrCat(owner.account_id))) {
+  if (f[0] != expected_kind || (!owner.is_guest() && f[1] != absl::StrCat(owner.account_id))) {
     return absl::InternalError("stored session does not match its key");
   }
   SessionRecord record;
@@ -206,8 +200,7 @@ absl::StatusOr<SessionRecord> DecodeSession(
   return record;
 }
 
-RedisSessionStore::RedisSessionStore(common::RedisClient* redis,
-                                     absl::Duration plan_key_margin)
+RedisSessionStore::RedisSessionStore(common::RedisClient* redis, absl::Duration plan_key_margin)
     : redis_(redis),
       plan_key_margin_(plan_key_margin),
       create_(absl::StrCat(kLuaSessionPrelude, kCreateLua)),
@@ -216,9 +209,10 @@ RedisSessionStore::RedisSessionStore(common::RedisClient* redis,
       delete_all_(kDeleteAllLua),
       set_terms_(kSetTermsLua) {}
 
-absl::StatusOr<SessionRecord> RedisSessionStore::Create(
-    const SessionToken& token, const NewSession& session,
-    const SessionLifetime& lifetime, absl::Time now) {
+absl::StatusOr<SessionRecord> RedisSessionStore::Create(const SessionToken& token,
+                                                        const NewSession& session,
+                                                        const SessionLifetime& lifetime,
+                                                        absl::Time now) {
   const bool guest = token.owner.is_guest();
   std::vector<std::string> keys = SessionKeys(token);
   if (!guest) keys.push_back(SessionIndexKey(token.owner.tag));
@@ -231,8 +225,7 @@ absl::StatusOr<SessionRecord> RedisSessionStore::Create(
       session.plan_id,
       session.email,
       session.display_name,
-      absl::StrCat(
-          absl::ToInt64Milliseconds(lifetime.absolute + plan_key_margin_)),
+      absl::StrCat(absl::ToInt64Milliseconds(lifetime.absolute + plan_key_margin_)),
       session.accepted_terms_version,
       SessionKey(token.owner.tag, ""),
       token.secret_sha256};
@@ -242,10 +235,10 @@ absl::StatusOr<SessionRecord> RedisSessionStore::Create(
   return DecodeSession(token.owner, *reply, 1);
 }
 
-absl::StatusOr<std::optional<SessionRecord>> RedisSessionStore::Validate(
-    const SessionToken& token, absl::Time now) {
-  absl::StatusOr<std::vector<common::RedisReply>> reply = ScriptArray(
-      redis_->Eval(validate_, SessionKeys(token), {UnixMillis(now)}));
+absl::StatusOr<std::optional<SessionRecord>> RedisSessionStore::Validate(const SessionToken& token,
+                                                                         absl::Time now) {
+  absl::StatusOr<std::vector<common::RedisReply>> reply =
+      ScriptArray(redis_->Eval(validate_, SessionKeys(token), {UnixMillis(now)}));
   if (!reply.ok()) return reply.status();
   absl::StatusOr<std::string> outcome = ElementString(*reply, 0);
   if (!outcome.ok()) return outcome.status();
@@ -255,10 +248,8 @@ absl::StatusOr<std::optional<SessionRecord>> RedisSessionStore::Validate(
   return std::optional<SessionRecord>(*std::move(record));
 }
 
-absl::StatusOr<bool> RedisSessionStore::Delete(const SessionToken& token,
-                                               absl::Time now) {
-  std::vector<std::string> keys = {
-      SessionKey(token.owner.tag, token.secret_sha256)};
+absl::StatusOr<bool> RedisSessionStore::Delete(const SessionToken& token, absl::Time now) {
+  std::vector<std::string> keys = {SessionKey(token.owner.tag, token.secret_sha256)};
   if (!token.owner.is_guest()) keys.push_back(SessionIndexKey(token.owner.tag));
   absl::StatusOr<common::RedisReply> reply =
       redis_->Eval(delete_, keys, {UnixMillis(now), token.secret_sha256});
@@ -268,31 +259,30 @@ absl::StatusOr<bool> RedisSessionStore::Delete(const SessionToken& token,
   return *deleted == 1;
 }
 
-absl::Status RedisSessionStore::SetAccountPlan(int64_t account_id,
-                                               const std::string& plan_id,
+absl::Status RedisSessionStore::SetAccountPlan(int64_t account_id, const std::string& plan_id,
                                                absl::Duration ttl) {
-  absl::StatusOr<common::RedisReply> reply = redis_->Command(
-      {"SET", AccountPlanKey(SessionOwner::Account(account_id).tag), plan_id,
-       "PX", absl::StrCat(absl::ToInt64Milliseconds(ttl + plan_key_margin_))});
+  absl::StatusOr<common::RedisReply> reply =
+      redis_->Command({"SET", AccountPlanKey(SessionOwner::Account(account_id).tag), plan_id, "PX",
+                       absl::StrCat(absl::ToInt64Milliseconds(ttl + plan_key_margin_))});
   if (!reply.ok()) return reply.status();
   return reply->ErrorStatus();
 }
 
 absl::StatusOr<int64_t> RedisSessionStore::DeleteAccountSessions(
     int64_t account_id, const std::string& keep_secret_sha256) {
-  absl::StatusOr<common::RedisReply> reply = redis_->Eval(
-      delete_all_, {SessionIndexKey(SessionOwner::Account(account_id).tag)},
-      {SessionKeyPrefix(account_id), keep_secret_sha256});
+  absl::StatusOr<common::RedisReply> reply =
+      redis_->Eval(delete_all_, {SessionIndexKey(SessionOwner::Account(account_id).tag)},
+                   {SessionKeyPrefix(account_id), keep_secret_sha256});
   if (!reply.ok()) return reply.status();
   if (reply->is_error()) return reply->ErrorStatus();
   return reply->AsInteger();
 }
 
-absl::Status RedisSessionStore::SetAccountTerms(
-    int64_t account_id, const std::string& terms_version) {
-  absl::StatusOr<common::RedisReply> reply = redis_->Eval(
-      set_terms_, {SessionIndexKey(SessionOwner::Account(account_id).tag)},
-      {SessionKeyPrefix(account_id), terms_version});
+absl::Status RedisSessionStore::SetAccountTerms(int64_t account_id,
+                                                const std::string& terms_version) {
+  absl::StatusOr<common::RedisReply> reply =
+      redis_->Eval(set_terms_, {SessionIndexKey(SessionOwner::Account(account_id).tag)},
+                   {SessionKeyPrefix(account_id), terms_version});
   if (!reply.ok()) return reply.status();
   return reply->ErrorStatus();
 }

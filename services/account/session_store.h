@@ -48,29 +48,24 @@ class SessionStore {
   // Stores the session of `token` (its secret's hash only). For an account,
   // also keeps the account's plan key alive for `lifetime.absolute` + margin
   // (an existing plan key wins over `session.plan_id`: it is newer).
-  virtual absl::StatusOr<SessionRecord> Create(const SessionToken& token,
-                                               const NewSession& session,
-                                               const SessionLifetime& lifetime,
-                                               absl::Time now) = 0;
+  virtual absl::StatusOr<SessionRecord> Create(const SessionToken& token, const NewSession& session,
+                                               const SessionLifetime& lifetime, absl::Time now) = 0;
   // The session, renewed (idle timeout), or nullopt when it is unknown or
   // expired (an expired one is deleted).
-  virtual absl::StatusOr<std::optional<SessionRecord>> Validate(
-      const SessionToken& token, absl::Time now) = 0;
+  virtual absl::StatusOr<std::optional<SessionRecord>> Validate(const SessionToken& token,
+                                                                absl::Time now) = 0;
   // Deletes the session; false when it did not exist or had expired.
-  virtual absl::StatusOr<bool> Delete(const SessionToken& token,
-                                      absl::Time now) = 0;
+  virtual absl::StatusOr<bool> Delete(const SessionToken& token, absl::Time now) = 0;
   // Sets the plan every session of the account sees from its next call.
-  virtual absl::Status SetAccountPlan(int64_t account_id,
-                                      const std::string& plan_id,
+  virtual absl::Status SetAccountPlan(int64_t account_id, const std::string& plan_id,
                                       absl::Duration ttl) = 0;
   // Ends every live session of the account except the one whose secret
   // digest is `keep_secret_sha256` (empty: ends them all). Returns how many
   // live sessions ended.
-  virtual absl::StatusOr<int64_t> DeleteAccountSessions(
-      int64_t account_id, const std::string& keep_secret_sha256) = 0;
+  virtual absl::StatusOr<int64_t> DeleteAccountSessions(int64_t account_id,
+                                                        const std::string& keep_secret_sha256) = 0;
   // Records the accepted terms version in every live session of the account.
-  virtual absl::Status SetAccountTerms(int64_t account_id,
-                                       const std::string& terms_version) = 0;
+  virtual absl::Status SetAccountTerms(int64_t account_id, const std::string& terms_version) = 0;
 };
 
 class RedisSessionStore final : public SessionStore {
@@ -80,20 +75,16 @@ class RedisSessionStore final : public SessionStore {
   explicit RedisSessionStore(common::RedisClient* redis,
                              absl::Duration plan_key_margin = absl::Hours(1));
 
-  absl::StatusOr<SessionRecord> Create(const SessionToken& token,
-                                       const NewSession& session,
-                                       const SessionLifetime& lifetime,
-                                       absl::Time now) override;
-  absl::StatusOr<std::optional<SessionRecord>> Validate(
-      const SessionToken& token, absl::Time now) override;
-  absl::StatusOr<bool> Delete(const SessionToken& token,
-                              absl::Time now) override;
+  absl::StatusOr<SessionRecord> Create(const SessionToken& token, const NewSession& session,
+                                       const SessionLifetime& lifetime, absl::Time now) override;
+  absl::StatusOr<std::optional<SessionRecord>> Validate(const SessionToken& token,
+                                                        absl::Time now) override;
+  absl::StatusOr<bool> Delete(const SessionToken& token, absl::Time now) override;
   absl::Status SetAccountPlan(int64_t account_id, const std::string& plan_id,
                               absl::Duration ttl) override;
-  absl::StatusOr<int64_t> DeleteAccountSessions(
-      int64_t account_id, const std::string& keep_secret_sha256) override;
-  absl::Status SetAccountTerms(int64_t account_id,
-                               const std::string& terms_version) override;
+  absl::StatusOr<int64_t> DeleteAccountSessions(int64_t account_id,
+                                                const std::string& keep_secret_sha256) override;
+  absl::Status SetAccountTerms(int64_t account_id, const std::string& terms_version) override;
 
  private:
   common::RedisClient* redis_;
@@ -115,9 +106,9 @@ extern const char kLuaSessionPrelude[];
 inline constexpr size_t kSessionReplyFields = 9;
 
 // Decodes the session list at `elements[offset..]`.
-absl::StatusOr<SessionRecord> DecodeSession(
-    const SessionOwner& owner, const std::vector<common::RedisReply>& elements,
-    size_t offset);
+absl::StatusOr<SessionRecord> DecodeSession(const SessionOwner& owner,
+                                            const std::vector<common::RedisReply>& elements,
+                                            size_t offset);
 
 // Milliseconds since the epoch, as scripts take them.
 std::string UnixMillis(absl::Time t);
@@ -126,10 +117,9 @@ std::string UnixMillis(absl::Time t);
 std::vector<std::string> SessionKeys(const SessionToken& token);
 
 // A reply element as text / integer (InternalError when of another kind).
-absl::StatusOr<std::string> ElementString(
-    const std::vector<common::RedisReply>& elements, size_t i);
-absl::StatusOr<int64_t> ElementInteger(
-    const std::vector<common::RedisReply>& elements, size_t i);
+absl::StatusOr<std::string> ElementString(const std::vector<common::RedisReply>& elements,
+                                          size_t i);
+absl::StatusOr<int64_t> ElementInteger(const std::vector<common::RedisReply>& elements, size_t i);
 
 // The array of a script's reply; an error reply becomes its status.
 absl::StatusOr<std::vector<common::RedisReply>> ScriptArray(

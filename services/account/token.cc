@@ -14,17 +14,11 @@ constexpr size_t kSecretChars = 43;  // base64url of 32 bytes, no padding
 constexpr size_t kGuestIdChars = 16;
 constexpr size_t kMaxAccountIdDigits = 19;
 
-absl::Status Malformed() {
-  return absl::UnauthenticatedError("malformed session token");
-}
+absl::Status Malformed() { return absl::UnauthenticatedError("malformed session token"); }
 
-bool IsLowerHex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
+bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
-bool IsBase64Url(char c) {
-  return absl::ascii_isalnum(c) || c == '-' || c == '_';
-}
+bool IsBase64Url(char c) { return absl::ascii_isalnum(c) || c == '-' || c == '_'; }
 
 }  // namespace
 
@@ -39,19 +33,16 @@ SessionOwner SessionOwner::Account(int64_t account_id) {
 SessionOwner SessionOwner::NewGuest(RandomSource& random) {
   SessionOwner owner;
   owner.kind = OwnerKind::kGuest;
-  owner.tag = absl::StrCat(
-      "g", absl::BytesToHexString(random.Bytes(kGuestIdChars / 2)));
+  owner.tag = absl::StrCat("g", absl::BytesToHexString(random.Bytes(kGuestIdChars / 2)));
   return owner;
 }
 
 std::string SessionOwner::PrincipalId() const {
-  if (is_guest())
-    return absl::StrCat("guest:", absl::string_view(tag).substr(1));
+  if (is_guest()) return absl::StrCat("guest:", absl::string_view(tag).substr(1));
   return absl::StrCat("acct:", account_id);
 }
 
-std::string NewSessionToken(const SessionOwner& owner, RandomSource& random,
-                            SessionToken* parsed) {
+std::string NewSessionToken(const SessionOwner& owner, RandomSource& random, SessionToken* parsed) {
   std::string secret = absl::WebSafeBase64Escape(random.Bytes(kSecretBytes));
   if (parsed != nullptr) {
     parsed->owner = owner;
@@ -83,8 +74,7 @@ absl::StatusOr<SessionToken> ParseSessionToken(absl::string_view token) {
       if (!absl::ascii_isdigit(c)) return Malformed();
     }
     int64_t account_id = 0;
-    if (!absl::SimpleAtoi(id, &account_id) || account_id <= 0)
-      return Malformed();
+    if (!absl::SimpleAtoi(id, &account_id) || account_id <= 0) return Malformed();
     parsed.owner = SessionOwner::Account(account_id);
   } else {
     return Malformed();
@@ -97,8 +87,7 @@ absl::StatusOr<SessionToken> ParseSessionToken(absl::string_view token) {
   // Only the canonical encoding of 32 bytes (the last character carries two
   // unused bits that must be zero).
   std::string bytes;
-  if (!absl::WebSafeBase64Unescape(secret, &bytes) ||
-      bytes.size() != kSecretBytes ||
+  if (!absl::WebSafeBase64Unescape(secret, &bytes) || bytes.size() != kSecretBytes ||
       absl::WebSafeBase64Escape(bytes) != secret) {
     return Malformed();
   }

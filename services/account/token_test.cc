@@ -13,8 +13,7 @@ namespace {
 
 using ::testing::MatchesRegex;
 
-constexpr char kSecret[] =
-    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";  // 32 zero bytes
+constexpr char kSecret[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";  // 32 zero bytes
 
 TEST(TokenTest, GuestTokenHasTheDocumentedShapeAndRoundTrips) {
   OsRandom random;
@@ -43,8 +42,7 @@ TEST(TokenTest, AccountTokenCarriesTheAccountId) {
 }
 
 TEST(TokenTest, OnlyTheSecretsSha256IsTheKey) {
-  absl::StatusOr<SessionToken> parsed =
-      ParseSessionToken(std::string("a7.") + kSecret);
+  absl::StatusOr<SessionToken> parsed = ParseSessionToken(std::string("a7.") + kSecret);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(parsed->secret_sha256, common::Sha256::HexDigest(kSecret));
   EXPECT_EQ(SessionKey(parsed->owner.tag, parsed->secret_sha256),
@@ -55,9 +53,7 @@ TEST(TokenTest, TokensAreUnique) {
   OsRandom random;
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {
-    EXPECT_TRUE(
-        seen.insert(NewSessionToken(SessionOwner::NewGuest(random), random))
-            .second);
+    EXPECT_TRUE(seen.insert(NewSessionToken(SessionOwner::NewGuest(random), random)).second);
   }
 }
 
@@ -87,8 +83,7 @@ TEST(TokenTest, MalformedTokensAreUnauthenticated) {
            std::string(200, 'a'),            // oversized
        }) {
     absl::StatusOr<SessionToken> parsed = ParseSessionToken(bad);
-    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kUnauthenticated)
-        << "'" << bad << "'";
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kUnauthenticated) << "'" << bad << "'";
   }
 }
 

@@ -63,9 +63,8 @@ bool IsValidUtf8(absl::string_view text) {
       cp = (cp << 6) | (cc & 0x3F);
     }
     // Overlong forms, surrogates, beyond U+10FFFF.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-        (len == 4 && cp < 0x10000) || (cp >= 0xD800 && cp <= 0xDFFF) ||
-        cp > 0x10FFFF) {
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
       return false;
     }
     i += len;
@@ -85,16 +84,14 @@ std::string NormalizeEmail(absl::string_view email) {
   return absl::AsciiStrToLower(absl::StripAsciiWhitespace(email));
 }
 
-void CheckEmail(absl::string_view email, bool full_rules,
-                common::BadRequestBuilder& bad) {
+void CheckEmail(absl::string_view email, bool full_rules, common::BadRequestBuilder& bad) {
   std::string normalized = NormalizeEmail(email);
   if (normalized.empty()) {
     bad.Add("email", "required");
     return;
   }
   if (email.size() > kMaxEmailBytes) {
-    bad.Add("email",
-            absl::StrCat("must be at most ", kMaxEmailBytes, " characters"));
+    bad.Add("email", absl::StrCat("must be at most ", kMaxEmailBytes, " characters"));
     return;
   }
   if (!full_rules) {
@@ -106,8 +103,7 @@ void CheckEmail(absl::string_view email, bool full_rules,
     return;
   }
   size_t at = normalized.find('@');
-  if (at == std::string::npos ||
-      normalized.find('@', at + 1) != std::string::npos) {
+  if (at == std::string::npos || normalized.find('@', at + 1) != std::string::npos) {
     bad.Add("email", "must contain exactly one '@'");
     return;
   }
@@ -124,16 +120,15 @@ void CheckEmail(absl::string_view email, bool full_rules,
   }
 }
 
-bool CheckPassword(absl::string_view password, bool full_rules,
-                   common::BadRequestBuilder& bad, absl::string_view field) {
+bool CheckPassword(absl::string_view password, bool full_rules, common::BadRequestBuilder& bad,
+                   absl::string_view field) {
   const std::string name(field);
   if (password.empty()) {
     bad.Add(name, "required");
     return false;
   }
   if (password.size() > kMaxPasswordBytes) {
-    bad.Add(name,
-            absl::StrCat("must be at most ", kMaxPasswordBytes, " bytes"));
+    bad.Add(name, absl::StrCat("must be at most ", kMaxPasswordBytes, " bytes"));
     return false;
   }
   if (!IsValidUtf8(password)) {
@@ -148,16 +143,14 @@ bool CheckPassword(absl::string_view password, bool full_rules,
   return true;
 }
 
-std::string CheckDisplayName(absl::string_view display_name,
-                             common::BadRequestBuilder& bad) {
+std::string CheckDisplayName(absl::string_view display_name, common::BadRequestBuilder& bad) {
   std::string name(absl::StripAsciiWhitespace(display_name));
   if (name.empty()) {
     bad.Add("display_name", "required");
   } else if (!IsValidUtf8(name)) {
     bad.Add("display_name", "must be valid UTF-8");
   } else if (Utf8Length(name) > kMaxDisplayNameChars) {
-    bad.Add("display_name", absl::StrCat("must be at most ",
-                                         kMaxDisplayNameChars, " characters"));
+    bad.Add("display_name", absl::StrCat("must be at most ", kMaxDisplayNameChars, " characters"));
   } else if (HasControlCharacter(name)) {
     bad.Add("display_name", "must not contain control characters");
   }
@@ -170,8 +163,7 @@ std::string CheckCode(absl::string_view code, common::BadRequestBuilder& bad) {
     return "";
   }
   if (code.size() > kMaxCodeBytes) {
-    bad.Add("code",
-            absl::StrCat("must be at most ", kMaxCodeBytes, " characters"));
+    bad.Add("code", absl::StrCat("must be at most ", kMaxCodeBytes, " characters"));
     return "";
   }
   for (char c : code) {
@@ -183,15 +175,13 @@ std::string CheckCode(absl::string_view code, common::BadRequestBuilder& bad) {
   return absl::AsciiStrToUpper(code);
 }
 
-std::string CheckCodeSet(absl::string_view code_set,
-                         common::BadRequestBuilder& bad) {
+std::string CheckCodeSet(absl::string_view code_set, common::BadRequestBuilder& bad) {
   if (code_set.empty()) {
     bad.Add("code_set", "required (e.g. \"HCPCS\")");
     return "";
   }
   if (code_set.size() > kMaxCodeSetBytes) {
-    bad.Add("code_set",
-            absl::StrCat("must be at most ", kMaxCodeSetBytes, " characters"));
+    bad.Add("code_set", absl::StrCat("must be at most ", kMaxCodeSetBytes, " characters"));
     return "";
   }
   for (char c : code_set) {
@@ -210,11 +200,9 @@ std::string CheckCodeSet(absl::string_view code_set,
   return std::string(name);
 }
 
-void CheckRequestId(absl::string_view request_id,
-                    common::BadRequestBuilder& bad) {
+void CheckRequestId(absl::string_view request_id, common::BadRequestBuilder& bad) {
   if (request_id.size() > kMaxRequestIdBytes) {
-    bad.Add("request_id", absl::StrCat("must be at most ", kMaxRequestIdBytes,
-                                       " characters"));
+    bad.Add("request_id", absl::StrCat("must be at most ", kMaxRequestIdBytes, " characters"));
   } else if (!IsPrintableAsciiNoSpace(request_id)) {
     bad.Add("request_id", "printable ASCII without spaces only");
   }
@@ -230,8 +218,7 @@ std::string AddressOwnerTag(absl::string_view address) {
   }
   in6_addr v6;
   if (inet_pton(AF_INET6, text.c_str(), &v6) == 1) {
-    static const unsigned char kMappedPrefix[12] = {0, 0, 0, 0, 0,    0,
-                                                    0, 0, 0, 0, 0xFF, 0xFF};
+    static const unsigned char kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
     if (std::memcmp(v6.s6_addr, kMappedPrefix, sizeof(kMappedPrefix)) == 0) {
       std::memcpy(&v4, v6.s6_addr + 12, 4);
       inet_ntop(AF_INET, &v4, buf, sizeof(buf));
@@ -241,8 +228,7 @@ std::string AddressOwnerTag(absl::string_view address) {
     inet_ntop(AF_INET6, &v6, buf, sizeof(buf));
     return absl::StrCat("ip:", buf, "/64");
   }
-  return absl::StrCat("ip:other-",
-                      common::Sha256::HexDigest(text).substr(0, 16));
+  return absl::StrCat("ip:other-", common::Sha256::HexDigest(text).substr(0, 16));
 }
 
 }  // namespace codingahead::account

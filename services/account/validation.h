@@ -34,28 +34,23 @@ std::string NormalizeEmail(absl::string_view email);
 // `email` as given; for registration every rule applies (one '@', no spaces
 // or control characters, printable ASCII, local part 1-64, a dotted domain),
 // for login only presence and size.
-void CheckEmail(absl::string_view email, bool full_rules,
-                common::BadRequestBuilder& bad);
+void CheckEmail(absl::string_view email, bool full_rules, common::BadRequestBuilder& bad);
 // 8-128 characters, at most 128 bytes; for login only presence and size.
 // Violations are reported under `field` ("password", "new_password", ...).
 // Returns whether the password passed. The strength rules are
 // PasswordPolicy's (password_policy.h).
-bool CheckPassword(absl::string_view password, bool full_rules,
-                   common::BadRequestBuilder& bad,
+bool CheckPassword(absl::string_view password, bool full_rules, common::BadRequestBuilder& bad,
                    absl::string_view field = "password");
 // Returns the trimmed name; 1-100 characters of valid UTF-8, no control
 // characters.
-std::string CheckDisplayName(absl::string_view display_name,
-                             common::BadRequestBuilder& bad);
+std::string CheckDisplayName(absl::string_view display_name, common::BadRequestBuilder& bad);
 // Returns the code upper-cased: 1-16 of [A-Za-z0-9.].
 std::string CheckCode(absl::string_view code, common::BadRequestBuilder& bad);
 // Returns the code set upper-cased without a "CODE_SET_" prefix ("HCPCS"):
 // 1-32 of [A-Za-z0-9_].
-std::string CheckCodeSet(absl::string_view code_set,
-                         common::BadRequestBuilder& bad);
+std::string CheckCodeSet(absl::string_view code_set, common::BadRequestBuilder& bad);
 // Optional; at most 128 bytes of printable ASCII without spaces.
-void CheckRequestId(absl::string_view request_id,
-                    common::BadRequestBuilder& bad);
+void CheckRequestId(absl::string_view request_id, common::BadRequestBuilder& bad);
 
 // The owner tag of a client address for the guest address limit: IPv4 by the
 // full address ("ip:203.0.113.7"), IPv6 by its /64 ("ip:2001:db8:1:2::/64";

@@ -17,17 +17,15 @@ TEST(ValidationTest, EmailIsTrimmedAndLowerCased) {
 }
 
 TEST(ValidationTest, RegistrationEmailRules) {
-  for (const char* good :
-       {"a@b.co", "ann+tag@example.com", " Ann@Example.com "}) {
+  for (const char* good : {"a@b.co", "ann+tag@example.com", " Ann@Example.com "}) {
     common::BadRequestBuilder bad;
     CheckEmail(good, true, bad);
     EXPECT_TRUE(bad.empty()) << good;
   }
   for (const std::string& wrong : std::vector<std::string>{
-           "", "   ", "ann", "ann@", "@example.com", "a@b@example.com",
-           "ann lee@example.com", "ann@example", "ann@.example.com",
-           "ann@example.com.", "ann@exa..mple.com", "ann\x01@example.com",
-           "j\xc3\xb6rg@example.com", std::string(65, 'a') + "@example.com",
+           "", "   ", "ann", "ann@", "@example.com", "a@b@example.com", "ann lee@example.com",
+           "ann@example", "ann@.example.com", "ann@example.com.", "ann@exa..mple.com",
+           "ann\x01@example.com", "j\xc3\xb6rg@example.com", std::string(65, 'a') + "@example.com",
            std::string(250, 'a') + "@b.co"}) {
     common::BadRequestBuilder bad;
     CheckEmail(wrong, true, bad);
@@ -48,17 +46,13 @@ TEST(ValidationTest, PasswordLength) {
   common::BadRequestBuilder ok;
   CheckPassword("12345678", true, ok);
   CheckPassword(std::string(128, 'x'), true, ok);
-  CheckPassword(
-      "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", true,
-      ok);
+  CheckPassword("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", true, ok);
   EXPECT_TRUE(ok.empty());
-  for (const std::string& wrong :
-       {std::string(""), std::string("1234567"), std::string(129, 'x'),
-        std::string("12345678\xff")}) {
+  for (const std::string& wrong : {std::string(""), std::string("1234567"), std::string(129, 'x'),
+                                   std::string("12345678\xff")}) {
     common::BadRequestBuilder bad;
     CheckPassword(wrong, true, bad);
-    EXPECT_THAT(Fields(bad), ::testing::ElementsAre("password"))
-        << wrong.size();
+    EXPECT_THAT(Fields(bad), ::testing::ElementsAre("password")) << wrong.size();
   }
   common::BadRequestBuilder login;
   EXPECT_TRUE(CheckPassword("short", false, login));
@@ -83,9 +77,8 @@ TEST(ValidationTest, DisplayName) {
   CheckDisplayName(accents, ok);
   EXPECT_TRUE(ok.empty());
   for (const std::string& wrong :
-       {std::string(""), std::string("   "), std::string(101, 'x'),
-        std::string("Ann\nLee"), std::string("Ann\xc2\x85"),
-        std::string("\xc3\x28"), std::string("\xed\xa0\x80")}) {
+       {std::string(""), std::string("   "), std::string(101, 'x'), std::string("Ann\nLee"),
+        std::string("Ann\xc2\x85"), std::string("\xc3\x28"), std::string("\xed\xa0\x80")}) {
     common::BadRequestBuilder bad;
     CheckDisplayName(wrong, bad);
     EXPECT_THAT(Fields(bad), ::testing::ElementsAre("display_name")) << wrong;
@@ -105,25 +98,20 @@ TEST(ValidationTest, CodeCodeSetAndRequestId) {
   CheckCode(std::string(17, 'A'), bad);
   CheckCodeSet("CODE_SET_UNSPECIFIED", bad);
   CheckRequestId(std::string(129, 'r'), bad);
-  EXPECT_THAT(Fields(bad),
-              ::testing::ElementsAre("code", "code_set", "request_id"));
+  EXPECT_THAT(Fields(bad), ::testing::ElementsAre("code", "code_set", "request_id"));
 
   common::BadRequestBuilder shapes;
   CheckCode("E06 01", shapes);
   CheckCodeSet("", shapes);
   CheckRequestId("has space", shapes);
-  EXPECT_THAT(Fields(shapes),
-              ::testing::ElementsAre("code", "code_set", "request_id"));
+  EXPECT_THAT(Fields(shapes), ::testing::ElementsAre("code", "code_set", "request_id"));
 }
 
 TEST(ValidationTest, AddressOwnerGroupsIpv6ByItsSlash64) {
   EXPECT_EQ(AddressOwnerTag("203.0.113.7"), "ip:203.0.113.7");
-  EXPECT_EQ(AddressOwnerTag("2001:db8:1:2:aaaa:bbbb:cccc:dddd"),
-            "ip:2001:db8:1:2::/64");
-  EXPECT_EQ(AddressOwnerTag("2001:db8:1:2::1"),
-            AddressOwnerTag("2001:db8:1:2:ffff::9"));
-  EXPECT_NE(AddressOwnerTag("2001:db8:1:2::1"),
-            AddressOwnerTag("2001:db8:1:3::1"));
+  EXPECT_EQ(AddressOwnerTag("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "ip:2001:db8:1:2::/64");
+  EXPECT_EQ(AddressOwnerTag("2001:db8:1:2::1"), AddressOwnerTag("2001:db8:1:2:ffff::9"));
+  EXPECT_NE(AddressOwnerTag("2001:db8:1:2::1"), AddressOwnerTag("2001:db8:1:3::1"));
   EXPECT_EQ(AddressOwnerTag("::ffff:203.0.113.7"), "ip:203.0.113.7");
   EXPECT_THAT(AddressOwnerTag("unix:/tmp/socket"),
               ::testing::MatchesRegex("ip:other-[0-9a-f]{16}"));

@@ -48,8 +48,7 @@ absl::StatusOr<std::shared_ptr<const CatalogIndex>> CatalogIndex::Build(
           absl::StrCat("release ", release.id(), " has no effective date"));
     }
     index->releases_[release.code_set()].push_back(
-        ReleaseInfo{&release, absl::CivilDay(d.year(), d.month(), d.day()),
-                    absl::CivilDay(), 0});
+        ReleaseInfo{&release, absl::CivilDay(d.year(), d.month(), d.day()), absl::CivilDay(), 0});
   }
   for (auto& [code_set, releases] : index->releases_) {
     std::sort(releases.begin(), releases.end(),

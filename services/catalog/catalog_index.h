@@ -52,8 +52,8 @@ class CatalogIndex {
 
   // Takes ownership of the snapshot and indexes it. Fails on a snapshot
   // whose releases have no effective date.
-  static absl::StatusOr<std::shared_ptr<const CatalogIndex>> Build(
-      snapshot_v1::Snapshot snapshot, absl::Time loaded_at);
+  static absl::StatusOr<std::shared_ptr<const CatalogIndex>> Build(snapshot_v1::Snapshot snapshot,
+                                                                   absl::Time loaded_at);
 
   const snapshot_v1::Snapshot& snapshot() const { return snapshot_; }
   absl::Time loaded_at() const { return loaded_at_; }

@@ -20,9 +20,8 @@ absl::Status ValidateRequestId(const std::string& request_id) {
   }
   for (char c : request_id) {
     if (c <= 0x20 || c >= 0x7F) {
-      return common::InvalidArgumentError(
-          "invalid GetCodePage request",
-          {{"request_id", "printable ASCII without spaces only"}});
+      return common::InvalidArgumentError("invalid GetCodePage request",
+                                          {{"request_id", "printable ASCII without spaces only"}});
     }
   }
   return absl::OkStatus();
@@ -74,8 +73,9 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetCodePage(grpc::CallbackServerCo
   }
   absl::StatusOr<std::string> token = common::BearerToken(*context);
   if (!token.ok()) {
-    reactor->Finish(common::ToGrpcStatus(absl::UnauthenticatedError(absl::StrCat(
-        token.status().message(), ". Code pages need a session: start a guest session or log in."))));
+    reactor->Finish(common::ToGrpcStatus(absl::UnauthenticatedError(
+        absl::StrCat(token.status().message(),
+                     ". Code pages need a session: start a guest session or log in."))));
     return reactor;
   }
 
@@ -100,8 +100,8 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetCodePage(grpc::CallbackServerCo
         stub->async()->ConsumeView(c, q, r, std::move(done));
       },
       options, std::move(consume),
-      [reactor, response, index, content = content_, header = *std::move(header)](
-          absl::StatusOr<account::v1::ConsumeViewResponse> consumed) {
+      [reactor, response, index, content = content_,
+       header = *std::move(header)](absl::StatusOr<account::v1::ConsumeViewResponse> consumed) {
         if (!consumed.ok()) {
           // The account's answer (quota failure, session problem, store
           // down) goes back to the caller with its details.

@@ -20,14 +20,17 @@ constexpr char kHcpcsNotice[] =
 constexpr char kPlaceholderNotice[] =
     "PLACEHOLDER — not CPT text. Wording written by the platform to stand in for "
     "licensed CPT descriptors.";
-constexpr char kIcdNotice[] = "ICD-10-CM: public domain, CDC National Center for Health Statistics.";
+constexpr char kIcdNotice[] =
+    "ICD-10-CM: public domain, CDC National Center for Health Statistics.";
 
 bool IsAlnum(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)); }
 bool IsDigit(char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }
 bool IsUpper(char c) { return absl::ascii_isupper(static_cast<unsigned char>(c)); }
 
 v1::CodeSet ToApi(snapshot_v1::CodeSet code_set) { return static_cast<v1::CodeSet>(code_set); }
-snapshot_v1::CodeSet FromApi(v1::CodeSet code_set) { return static_cast<snapshot_v1::CodeSet>(code_set); }
+snapshot_v1::CodeSet FromApi(v1::CodeSet code_set) {
+  return static_cast<snapshot_v1::CodeSet>(code_set);
+}
 
 std::optional<absl::CivilDay> DateOf(const google::type::Date& d) {
   if (d.year() == 0 || d.month() == 0 || d.day() == 0) return std::nullopt;
@@ -127,9 +130,8 @@ void AddCrosswalks(const CatalogIndex& index, const snapshot_v1::CodeRecord& rec
     if (holding.empty()) {
       v1::CodeDescriptor* d = crosswalk->mutable_target_descriptor();
       d->set_available(false);
-      d->set_unavailable_reason(absl::StrCat(
-          "No descriptor available: ", CodeSetName(shape), " code ", target,
-          " is not in the loaded catalog."));
+      d->set_unavailable_reason(absl::StrCat("No descriptor available: ", CodeSetName(shape),
+                                             " code ", target, " is not in the loaded catalog."));
       continue;
     }
     crosswalk->set_code_set(ToApi(holding.front()));
@@ -155,8 +157,8 @@ std::string StatusSummary(const v1::CodeStatus& status) {
       }
       break;
     case v1::CODE_STATUS_NOT_YET_VALID:
-      text = absl::StrCat("Not yet valid on ", day_text(status.date_of_service()),
-                          "; added ", day_text(status.added_date()), ".");
+      text = absl::StrCat("Not yet valid on ", day_text(status.date_of_service()), "; added ",
+                          day_text(status.added_date()), ".");
       break;
     case v1::CODE_STATUS_TERMINATED:
       text = absl::StrCat("Terminated: valid through ", day_text(status.termination_date()),
@@ -233,7 +235,8 @@ v1::Code IndexOnlyCode(const std::string& code, const ReleaseInfo& release,
       "; the loaded release holds the tabular list down to the three-character categories."));
   *out.mutable_release() = ToApiRelease(release);
   bool index_says_more = false;
-  for (const auto& ref : refs) index_says_more = index_says_more || ref.code->needs_more_characters();
+  for (const auto& ref : refs)
+    index_says_more = index_says_more || ref.code->needs_more_characters();
   out.set_incomplete(true);
   out.set_incomplete_reason(absl::StrCat(
       index_says_more ? "The index writes it with a trailing \"-\": it needs more characters. "
@@ -309,8 +312,8 @@ std::optional<std::string> NormalizeCode(absl::string_view raw, const std::strin
 
 snapshot_v1::CodeSet CodeSetForShape(const std::string& code) {
   if (code.size() == 5 && IsDigit(code[0]) && IsDigit(code[1]) && IsDigit(code[2]) &&
-      IsDigit(code[3]) && (IsDigit(code[4]) || code[4] == 'F' || code[4] == 'T' ||
-                           code[4] == 'U')) {
+      IsDigit(code[3]) &&
+      (IsDigit(code[4]) || code[4] == 'F' || code[4] == 'T' || code[4] == 'U')) {
     return snapshot_v1::CODE_SET_CPT;
   }
   if (code.size() == 5 && IsUpper(code[0]) && IsDigit(code[1]) && IsDigit(code[2]) &&
@@ -359,8 +362,8 @@ absl::StatusOr<v1::Code> LookUpCode(const CatalogIndex& index, const v1::GetCode
   if (code_set == snapshot_v1::CODE_SET_UNSPECIFIED) {
     std::vector<snapshot_v1::CodeSet> holding = index.CodeSetsHolding(*code);
     const bool dotted = absl::StrContains(request.code(), '.');
-    if (dotted && std::find(holding.begin(), holding.end(), snapshot_v1::CODE_SET_ICD10CM) !=
-                      holding.end()) {
+    if (dotted &&
+        std::find(holding.begin(), holding.end(), snapshot_v1::CODE_SET_ICD10CM) != holding.end()) {
       code_set = snapshot_v1::CODE_SET_ICD10CM;
     } else if (!holding.empty()) {
       code_set = holding.front();
@@ -406,7 +409,7 @@ absl::StatusOr<v1::Code> LookUpCode(const CatalogIndex& index, const v1::GetCode
   out.set_code(record.code());
   out.set_code_set(ToApi(code_set));
   out.set_kind(record.kind() == snapshot_v1::RECORD_KIND_MODIFIER ? v1::CODE_KIND_MODIFIER
-                                                               : v1::CODE_KIND_CODE);
+                                                                  : v1::CODE_KIND_CODE);
   *out.mutable_official_descriptor() = DescriptorOf(wording);
   *out.mutable_release() = ToApiRelease(*wording.release);
 

@@ -167,7 +167,8 @@ TEST_F(CodeLookupTest, OverLongCodeIsInvalid) {
 }
 
 TEST_F(CodeLookupTest, MalformedCodesAreInvalid) {
-  for (const std::string& bad : std::vector<std::string>{"E06#1", "E0601;DROP", std::string("E06\0001", 5), "é0601", "E"}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"E06#1", "E0601;DROP", std::string("E06\0001", 5), "é0601", "E"}) {
     auto code = Get(bad);
     EXPECT_EQ(code.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_THAT(ViolatedFields(code.status()), ::testing::ElementsAre("code")) << bad;

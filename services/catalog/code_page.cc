@@ -11,8 +11,9 @@ namespace {
 
 using v1::Section;
 
-constexpr char kNotYetWritten[] = "Not yet written: the editors have no plain-English "
-                                  "explanation of this code yet.";
+constexpr char kNotYetWritten[] =
+    "Not yet written: the editors have no plain-English "
+    "explanation of this code yet.";
 
 std::string DateText(const google::type::Date& d) {
   if (d.year() == 0) return "";
@@ -92,14 +93,12 @@ void FillCrosswalks(const v1::Code& header, Section* s) {
     v1::SectionField* field = s->add_fields();
     field->set_name(v1::Crosswalk::Kind_Name(c.kind()));
     field->set_value(c.code());
-    field->set_meaning(c.target_descriptor().available()
-                           ? c.target_descriptor().long_description()
-                           : "No descriptor available");
+    field->set_meaning(c.target_descriptor().available() ? c.target_descriptor().long_description()
+                                                         : "No descriptor available");
   }
 }
 
-void FillHistory(const CatalogIndex& index, const std::vector<CodeVersion>& versions,
-                 Section* s) {
+void FillHistory(const CatalogIndex& index, const std::vector<CodeVersion>& versions, Section* s) {
   const std::string* previous_description = nullptr;
   for (const auto& v : versions) {
     const snapshot_v1::CodeRecord& r = *v.record;
@@ -117,7 +116,8 @@ void FillHistory(const CatalogIndex& index, const std::vector<CodeVersion>& vers
     cell("Added", DateText(r.added_date()));
     cell("Terminated", DateText(r.termination_date()));
     bool changed = previous_description != nullptr && *previous_description != r.long_description();
-    cell("Descriptor", changed ? "changed" : (previous_description == nullptr ? "first loaded" : "unchanged"),
+    cell("Descriptor",
+         changed ? "changed" : (previous_description == nullptr ? "first loaded" : "unchanged"),
          changed ? r.long_description() : "");
     previous_description = &r.long_description();
   }

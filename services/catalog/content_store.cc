@@ -19,11 +19,16 @@ std::string Key(snapshot_v1::CodeSet code_set, const std::string& code) {
 }
 
 bool ParseCodeSet(absl::string_view text, snapshot_v1::CodeSet* code_set) {
-  if (text == "HCPCS") *code_set = snapshot_v1::CODE_SET_HCPCS;
-  else if (text == "CPT") *code_set = snapshot_v1::CODE_SET_CPT;
-  else if (text == "ICD10CM") *code_set = snapshot_v1::CODE_SET_ICD10CM;
-  else if (text == "ICD10PCS") *code_set = snapshot_v1::CODE_SET_ICD10PCS;
-  else return false;
+  if (text == "HCPCS")
+    *code_set = snapshot_v1::CODE_SET_HCPCS;
+  else if (text == "CPT")
+    *code_set = snapshot_v1::CODE_SET_CPT;
+  else if (text == "ICD10CM")
+    *code_set = snapshot_v1::CODE_SET_ICD10CM;
+  else if (text == "ICD10PCS")
+    *code_set = snapshot_v1::CODE_SET_ICD10PCS;
+  else
+    return false;
   return true;
 }
 
@@ -37,8 +42,7 @@ absl::StatusOr<ContentStore> ContentStore::LoadFile(const std::string& path) {
   return Parse(buffer.str(), path);
 }
 
-absl::StatusOr<ContentStore> ContentStore::Parse(const std::string& text,
-                                                 const std::string& name) {
+absl::StatusOr<ContentStore> ContentStore::Parse(const std::string& text, const std::string& name) {
   ContentStore store;
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {

@@ -68,13 +68,13 @@ int Main() {
                                            "CODINGAHEAD_CLIENT_CREDENTIAL");
   if (!credentials.ok() || !own_credential.ok()) {
     common::LogLine(common::LogLevel::kError, "cannot load credentials")
-        .With("error", (!credentials.ok() ? credentials.status() : own_credential.status())
-                           .ToString());
+        .With("error",
+              (!credentials.ok() ? credentials.status() : own_credential.status()).ToString());
     return 1;
   }
   AccountClientConfig account;
-  account.stub = account::v1::AccountService::NewStub(grpc::CreateChannel(
-      absl::GetFlag(FLAGS_account_target), grpc::InsecureChannelCredentials()));
+  account.stub = account::v1::AccountService::NewStub(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_account_target), grpc::InsecureChannelCredentials()));
   account.credential = *own_credential;
   account.timeout = absl::Milliseconds(absl::GetFlag(FLAGS_account_timeout_ms));
   CatalogServiceImpl service(&holder, content, std::move(account), &*credentials);

@@ -2,12 +2,12 @@
 // for noeviction and AOF, PostgreSQL migrated under the advisory lock), then
 // serves health, reflection and metrics. Its RPCs answer UNIMPLEMENTED (the
 // generated default) until their issues land.
-#include "jobs/embedded_migrations.h"
-#include "jobs/v1/jobs.grpc.pb.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "common/server.h"
 #include "common/stores.h"
+#include "jobs/embedded_migrations.h"
+#include "jobs/v1/jobs.grpc.pb.h"
 
 namespace codingahead::jobs {
 namespace {

@@ -8,6 +8,7 @@
 //
 // Sessions are saved in --session_file; the local run's credentials are read
 // from --credentials_dir (scripts/up.sh makes them in var/credentials).
+#include <grpcpp/grpcpp.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -18,8 +19,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/usage.h"
@@ -142,9 +141,9 @@ bool SaveSession(const std::string& token) {
 // Deadline, service credential, end-user address and the kept session.
 void Prepare(grpc::ClientContext* context, bool with_session = true,
              const std::string& credential_file = "service-credential") {
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::milliseconds(static_cast<int64_t>(
-                            absl::GetFlag(FLAGS_timeout_seconds) * 1000)));
+  context->set_deadline(
+      std::chrono::system_clock::now() +
+      std::chrono::milliseconds(static_cast<int64_t>(absl::GetFlag(FLAGS_timeout_seconds) * 1000)));
   std::string credential =
       ReadFileOrEmpty(absl::GetFlag(FLAGS_credentials_dir) + "/" + credential_file);
   if (!credential.empty()) context->AddMetadata(common::kServiceCredentialHeader, credential);
@@ -177,13 +176,13 @@ std::string ReadPassword() {
 }
 
 std::unique_ptr<catalog_v1::CatalogService::Stub> CatalogStub() {
-  return catalog_v1::CatalogService::NewStub(grpc::CreateChannel(
-      absl::GetFlag(FLAGS_catalog_target), grpc::InsecureChannelCredentials()));
+  return catalog_v1::CatalogService::NewStub(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_catalog_target), grpc::InsecureChannelCredentials()));
 }
 
 std::unique_ptr<account_v1::AccountService::Stub> AccountStub() {
-  return account_v1::AccountService::NewStub(grpc::CreateChannel(
-      absl::GetFlag(FLAGS_account_target), grpc::InsecureChannelCredentials()));
+  return account_v1::AccountService::NewStub(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_account_target), grpc::InsecureChannelCredentials()));
 }
 
 // Fills the code, date and code set of a request from the arguments.
@@ -288,8 +287,8 @@ int GuestCommand() {
   grpc::ClientContext context;
   Prepare(&context, /*with_session=*/false);
   account_v1::StartGuestSessionResponse response;
-  grpc::Status status = AccountStub()->StartGuestSession(
-      &context, account_v1::StartGuestSessionRequest(), &response);
+  grpc::Status status =
+      AccountStub()->StartGuestSession(&context, account_v1::StartGuestSessionRequest(), &response);
   if (!status.ok()) return Fail(status);
   if (!SaveSession(response.session().token())) {
     std::cerr << "cannot write " << SessionFile() << "\n";
@@ -354,8 +353,7 @@ int QuotaCommand() {
   grpc::ClientContext context;
   Prepare(&context);
   account_v1::GetQuotaResponse response;
-  grpc::Status status =
-      AccountStub()->GetQuota(&context, account_v1::GetQuotaRequest(), &response);
+  grpc::Status status = AccountStub()->GetQuota(&context, account_v1::GetQuotaRequest(), &response);
   return Output(status, response, [](const auto& r) { PrintQuota(r, std::cout); });
 }
 
@@ -391,8 +389,7 @@ int HealthCommand(const std::vector<std::string>& args) {
   grpc::health::v1::HealthCheckResponse response;
   grpc::Status status = stub->Check(&context, request, &response);
   if (!status.ok()) return Fail(status);
-  std::cout << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())
-            << "\n";
+  std::cout << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status()) << "\n";
   return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
 }
 

@@ -156,7 +156,8 @@ void PrintCodePage(const v1::GetCodePageResponse& response, std::ostream& out) {
       }
       out << "\n";
     }
-    if (!section.text().empty() && section.fields_size() == 0) out << "  " << section.text() << "\n";
+    if (!section.text().empty() && section.fields_size() == 0)
+      out << "  " << section.text() << "\n";
   }
   out << "\n" << response.allowance().message() << "\n";
 }

@@ -14,10 +14,7 @@ std::u32string DecodeUtf8(const std::string& s) {
   for (size_t i = 0; i < s.size();) {
     const auto b = static_cast<unsigned char>(s[i]);
     int extra = b < 0x80 ? 0 : b < 0xE0 ? 1 : b < 0xF0 ? 2 : 3;
-    char32_t cp = extra == 0   ? b
-                  : extra == 1 ? (b & 0x1F)
-                  : extra == 2 ? (b & 0x0F)
-                               : (b & 0x07);
+    char32_t cp = extra == 0 ? b : extra == 1 ? (b & 0x1F) : extra == 2 ? (b & 0x0F) : (b & 0x07);
     for (int k = 1; k <= extra; ++k) {
       cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     }
@@ -28,13 +25,10 @@ std::u32string DecodeUtf8(const std::string& s) {
 }
 
 TEST(Cp1252Test, AsciiIsUnchanged) {
-  EXPECT_EQ(Cp1252ToUtf8("A4206 Syringe, 1 cc\t\r\n"),
-            "A4206 Syringe, 1 cc\t\r\n");
+  EXPECT_EQ(Cp1252ToUtf8("A4206 Syringe, 1 cc\t\r\n"), "A4206 Syringe, 1 cc\t\r\n");
 }
 
-TEST(Cp1252Test, NoBreakSpaceBecomesU00A0) {
-  EXPECT_EQ(Cp1252ToUtf8("a\xA0z"), "a\xC2\xA0z");
-}
+TEST(Cp1252Test, NoBreakSpaceBecomesU00A0) { EXPECT_EQ(Cp1252ToUtf8("a\xA0z"), "a\xC2\xA0z"); }
 
 TEST(Cp1252Test, PunctuationRangeMapsToWindowsCharacters) {
   EXPECT_EQ(Cp1252ToUtf8("\x80"), "\xE2\x82\xAC");        // euro sign
@@ -53,8 +47,7 @@ TEST(Cp1252Test, LatinOneRangeMapsToSameCodePoint) {
 TEST(Cp1252Test, UndefinedBytesMapToC1Controls) {
   for (unsigned char b : {0x81, 0x8D, 0x8F, 0x90, 0x9D}) {
     const std::string in(1, static_cast<char>(b));
-    EXPECT_EQ(DecodeUtf8(Cp1252ToUtf8(in)), std::u32string(1, char32_t{b}))
-        << static_cast<int>(b);
+    EXPECT_EQ(DecodeUtf8(Cp1252ToUtf8(in)), std::u32string(1, char32_t{b})) << static_cast<int>(b);
   }
 }
 

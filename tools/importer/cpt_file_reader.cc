@@ -50,8 +50,8 @@ bool IsValidUtf8(absl::string_view data) {
       if ((cont & 0xC0) != 0x80) return false;
       cp = (cp << 6) | (cont & 0x3F);
     }
-    if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
       return false;
     }
     i += extra + 1;
@@ -59,11 +59,10 @@ bool IsValidUtf8(absl::string_view data) {
   return true;
 }
 
-absl::StatusOr<CptFile> ReadCptFile(absl::string_view file_name,
-                                    absl::string_view data, bool placeholder) {
+absl::StatusOr<CptFile> ReadCptFile(absl::string_view file_name, absl::string_view data,
+                                    bool placeholder) {
   if (absl::StartsWith(data, kUtf8Bom)) data.remove_prefix(kUtf8Bom.size());
-  const std::string text =
-      IsValidUtf8(data) ? std::string(data) : Cp1252ToUtf8(data);
+  const std::string text = IsValidUtf8(data) ? std::string(data) : Cp1252ToUtf8(data);
   CptFile result;
   std::map<std::string, int> line_of;
   const std::vector<absl::string_view> lines = SplitLines(text);
@@ -71,8 +70,7 @@ absl::StatusOr<CptFile> ReadCptFile(absl::string_view file_name,
     const int line_number = static_cast<int>(i) + 1;
     const absl::string_view line = lines[i];
     auto error = [&](absl::string_view reason) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(file_name, ":", line_number, ": ", reason));
+      return absl::InvalidArgumentError(absl::StrCat(file_name, ":", line_number, ": ", reason));
     };
     if (IsBlank(line) || absl::StartsWith(line, "#")) {
       ++result.skipped_lines;
@@ -89,8 +87,7 @@ absl::StatusOr<CptFile> ReadCptFile(absl::string_view file_name,
                                 "NNNNU)"));
     }
     const std::string descriptor = CollapseWhitespace(line.substr(tab + 1));
-    if (descriptor.empty())
-      return error(absl::StrCat(code, " has no descriptor"));
+    if (descriptor.empty()) return error(absl::StrCat(code, " has no descriptor"));
     auto [it, inserted] = line_of.emplace(code, line_number);
     if (!inserted) {
       return error(absl::StrCat(code, " already listed on line ", it->second));
@@ -98,9 +95,8 @@ absl::StatusOr<CptFile> ReadCptFile(absl::string_view file_name,
     CodeRecord& record = result.records.emplace_back();
     record.set_code(code);
     record.set_kind(RECORD_KIND_CODE);
-    record.set_long_description(
-        placeholder ? absl::StrCat(kPlaceholderMark, ": ", descriptor)
-                    : descriptor);
+    record.set_long_description(placeholder ? absl::StrCat(kPlaceholderMark, ": ", descriptor)
+                                            : descriptor);
     record.set_line_number(line_number);
   }
   return result;

@@ -10,8 +10,7 @@
 namespace codingahead::importer {
 
 // The mark every placeholder descriptor carries (U+2014 EM DASH).
-inline constexpr absl::string_view kPlaceholderMark =
-    "PLACEHOLDER \xE2\x80\x94 not CPT text";
+inline constexpr absl::string_view kPlaceholderMark = "PLACEHOLDER \xE2\x80\x94 not CPT text";
 
 struct CptFile {
   std::vector<catalog::snapshot::v1::CodeRecord> records;
@@ -26,8 +25,8 @@ struct CptFile {
 // and appear once; the descriptor must not be empty. With `placeholder`,
 // each descriptor becomes "<kPlaceholderMark>: <descriptor>"; otherwise it
 // is kept as written. Errors are InvalidArgument "<file_name>:<line>: ...".
-absl::StatusOr<CptFile> ReadCptFile(absl::string_view file_name,
-                                    absl::string_view data, bool placeholder);
+absl::StatusOr<CptFile> ReadCptFile(absl::string_view file_name, absl::string_view data,
+                                    bool placeholder);
 
 // True if `data` is well-formed UTF-8 (no overlongs, surrogates or values
 // above U+10FFFF).

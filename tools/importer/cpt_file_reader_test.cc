@@ -36,14 +36,12 @@ TEST(CptFileReaderTest, PlaceholderMarkUsesEmDash) {
 }
 
 TEST(CptFileReaderTest, SampleEntriesAreAllMarkedPlaceholder) {
-  absl::StatusOr<CptFile> file =
-      ReadCptFile("cpt_sample.tsv", SampleText(), /*placeholder=*/true);
+  absl::StatusOr<CptFile> file = ReadCptFile("cpt_sample.tsv", SampleText(), /*placeholder=*/true);
   ASSERT_TRUE(file.ok()) << file.status();
   EXPECT_GE(file->records.size(), 10u);
   EXPECT_LE(file->records.size(), 15u);
   for (const CodeRecord& record : file->records) {
-    EXPECT_THAT(record.long_description(),
-                StartsWith(std::string(kPlaceholderMark)))
+    EXPECT_THAT(record.long_description(), StartsWith(std::string(kPlaceholderMark)))
         << record.code();
     EXPECT_TRUE(IsCptShapedCode(record.code())) << record.code();
   }
@@ -54,18 +52,16 @@ TEST(CptFileReaderTest, SampleEntriesAreAllMarkedPlaceholder) {
             "for an established patient, low complexity (platform wording)");
   const CodeRecord* category_three = Find(*file, "0538T");
   ASSERT_NE(category_three, nullptr);
-  EXPECT_THAT(category_three->long_description(),
-              HasSubstr("(platform wording)"));
+  EXPECT_THAT(category_three->long_description(), HasSubstr("(platform wording)"));
 }
 
 TEST(CptFileReaderTest, SampleCarriesNoAmaNotice) {
   const std::string lower = absl::AsciiStrToLower(SampleText());
-  for (const char* banned : {"american medical association", "copyright",
-                             "\xC2\xA9", "all rights reserved", "(c)"}) {
+  for (const char* banned :
+       {"american medical association", "copyright", "\xC2\xA9", "all rights reserved", "(c)"}) {
     EXPECT_FALSE(absl::StrContains(lower, banned)) << banned;
   }
-  for (absl::string_view word :
-       absl::StrSplit(lower, absl::ByAnyChar(" \t\r\n.,;:()/-"))) {
+  for (absl::string_view word : absl::StrSplit(lower, absl::ByAnyChar(" \t\r\n.,;:()/-"))) {
     EXPECT_NE(word, "ama");
   }
 }
@@ -84,23 +80,19 @@ TEST(CptFileReaderTest, CommentsBlankLinesBomAndCp1252AreHandled) {
   ASSERT_TRUE(file.ok()) << file.status();
   EXPECT_EQ(file->skipped_lines, 2);
   EXPECT_EQ(file->records[0].line_number(), 3);
-  absl::StatusOr<CptFile> latin =
-      ReadCptFile("f.tsv", "99213\tCaf\xE9 visit\n", false);
+  absl::StatusOr<CptFile> latin = ReadCptFile("f.tsv", "99213\tCaf\xE9 visit\n", false);
   ASSERT_TRUE(latin.ok()) << latin.status();
   EXPECT_EQ(latin->records[0].long_description(), "Caf\u00E9 visit");
 }
 
 TEST(CptFileReaderTest, MalformedLinesNameFileAndLine) {
-  EXPECT_EQ(ReadCptFile("f.tsv", "99213\tOk\nA4206\tHCPCS code\n", true)
-                .status()
-                .message(),
+  EXPECT_EQ(ReadCptFile("f.tsv", "99213\tOk\nA4206\tHCPCS code\n", true).status().message(),
             "f.tsv:2: 'A4206' is not a CPT code (NNNNN, NNNNF, NNNNT or "
             "NNNNU)");
   EXPECT_EQ(ReadCptFile("f.tsv", "99213 no tab\n", true).status().message(),
             "f.tsv:1: expected \"code<TAB>descriptor\"");
-  EXPECT_EQ(
-      ReadCptFile("f.tsv", "99213\tOne\n99213\tTwo\n", true).status().message(),
-      "f.tsv:2: 99213 already listed on line 1");
+  EXPECT_EQ(ReadCptFile("f.tsv", "99213\tOne\n99213\tTwo\n", true).status().message(),
+            "f.tsv:2: 99213 already listed on line 1");
   EXPECT_EQ(ReadCptFile("f.tsv", "99213\t  \n", true).status().message(),
             "f.tsv:1: 99213 has no descriptor");
 }

@@ -46,13 +46,10 @@ constexpr const HcpcsColumn& kActionEffectiveDate = kHcpcsColumns[23];
 constexpr const HcpcsColumn& kTerminationDate = kHcpcsColumns[24];
 constexpr const HcpcsColumn& kActionCode = kHcpcsColumns[25];
 static_assert(sizeof(kHcpcsColumns) / sizeof(kHcpcsColumns[0]) == 26);
-static_assert(kRecordId.begin == 11 && kShortDescription.begin == 92 &&
-              kAscDate.begin == 233 && kTypesOfService.begin == 261 &&
-              kActionCode.begin == 293);
+static_assert(kRecordId.begin == 11 && kShortDescription.begin == 92 && kAscDate.begin == 233 &&
+              kTypesOfService.begin == 261 && kActionCode.begin == 293);
 
-bool IsUpperAlnum(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
+bool IsUpperAlnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Bytes [begin, begin + width) (1-based begin) of a line taken as padded
@@ -73,15 +70,12 @@ absl::string_view TrimRaw(absl::string_view s) {
   return s;
 }
 
-std::string Text(absl::string_view line, const HcpcsColumn& column,
-                 int occurrence = 0) {
-  return Cp1252ToUtf8(TrimRaw(
-      Slice(line, column.begin + occurrence * column.width, column.width)));
+std::string Text(absl::string_view line, const HcpcsColumn& column, int occurrence = 0) {
+  return Cp1252ToUtf8(TrimRaw(Slice(line, column.begin + occurrence * column.width, column.width)));
 }
 
 template <typename RepeatedField>
-void AddRepeated(absl::string_view line, const HcpcsColumn& column,
-                 RepeatedField* out) {
+void AddRepeated(absl::string_view line, const HcpcsColumn& column, RepeatedField* out) {
   for (int i = 0; i < column.occurs; ++i) {
     std::string value = Text(line, column, i);
     if (!value.empty()) out->Add(std::move(value));
@@ -107,9 +101,7 @@ char RecordIdOf(absl::string_view line) {
   return id.empty() ? ' ' : id[0];
 }
 
-bool IsRecordId(char id) {
-  return id == '3' || id == '4' || id == '7' || id == '8';
-}
+bool IsRecordId(char id) { return id == '3' || id == '4' || id == '7' || id == '8'; }
 
 bool LooksLikeRecord(absl::string_view line) {
   return IsRecordId(RecordIdOf(line)) &&
@@ -129,8 +121,7 @@ std::optional<absl::CivilDay> ParseYyyymmdd(absl::string_view s) {
   };
   const int year = number(0, 4), month = number(4, 2), day = number(6, 2);
   const absl::CivilDay civil(year, month, day);
-  if (year < 1 || civil.year() != year || civil.month() != month ||
-      civil.day() != day) {
+  if (year < 1 || civil.year() != year || civil.month() != month || civil.day() != day) {
     return std::nullopt;
   }
   return civil;
@@ -166,13 +157,11 @@ class FileParser {
         continue;
       }
       if (pending_blanks > 0) {
-        return Error(first_pending_blank,
-                     absl::StrCat("blank line between records (the next "
-                                  "record is on line ",
-                                  line_number, ")"));
+        return Error(first_pending_blank, absl::StrCat("blank line between records (the next "
+                                                       "record is on line ",
+                                                       line_number, ")"));
       }
-      if (absl::Status status = ParseRecordLine(line_number, line);
-          !status.ok()) {
+      if (absl::Status status = ParseRecordLine(line_number, line); !status.ok()) {
         return status;
       }
     }
@@ -183,45 +172,37 @@ class FileParser {
 
  private:
   absl::Status Error(int line_number, absl::string_view reason) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat(file_name_, ":", line_number, ": ", reason));
+    return absl::InvalidArgumentError(absl::StrCat(file_name_, ":", line_number, ": ", reason));
   }
 
   absl::Status ParseRecordLine(int line_number, absl::string_view line) {
     if (line.size() > static_cast<size_t>(kHcpcsRecordLength)) {
       if (!IsBlank(line.substr(kHcpcsRecordLength))) {
         return Error(line_number,
-                     absl::StrCat("line has ", line.size(),
-                                  " characters; text after column ",
+                     absl::StrCat("line has ", line.size(), " characters; text after column ",
                                   kHcpcsRecordLength));
       }
       line = line.substr(0, kHcpcsRecordLength);
     }
     const char record_id = RecordIdOf(line);
     if (!IsRecordId(record_id)) {
-      return Error(
-          line_number,
-          absl::StrCat("record id '",
-                       absl::CHexEscape(absl::string_view(&record_id, 1)),
-                       "' is not 3, 4, 7 or 8"));
+      return Error(line_number,
+                   absl::StrCat("record id '", absl::CHexEscape(absl::string_view(&record_id, 1)),
+                                "' is not 3, 4, 7 or 8"));
     }
     const absl::string_view code_field = Slice(line, kCode.begin, kCode.width);
     const CodeShape shape = ShapeOf(code_field);
     const bool modifier_id = record_id == '7' || record_id == '8';
     if (shape == CodeShape::kNone) {
-      return Error(line_number,
-                   absl::StrCat("code field '", absl::CHexEscape(code_field),
-                                "' is neither a 5-character code nor a "
-                                "right-aligned 2-character modifier"));
+      return Error(line_number, absl::StrCat("code field '", absl::CHexEscape(code_field),
+                                             "' is neither a 5-character code nor a "
+                                             "right-aligned 2-character modifier"));
     }
     if ((shape == CodeShape::kModifier) != modifier_id) {
-      return Error(
-          line_number,
-          absl::StrCat("record id '", std::string(1, record_id), "' is for ",
-                       modifier_id ? "modifiers" : "codes",
-                       " but the code field holds ",
-                       modifier_id ? "code" : "modifier", " '",
-                       TrimRaw(code_field), "'"));
+      return Error(line_number,
+                   absl::StrCat("record id '", std::string(1, record_id), "' is for ",
+                                modifier_id ? "modifiers" : "codes", " but the code field holds ",
+                                modifier_id ? "code" : "modifier", " '", TrimRaw(code_field), "'"));
     }
     if (record_id == '4' || record_id == '8') {
       return AddContinuation(line_number, line, code_field);
@@ -233,18 +214,15 @@ class FileParser {
   absl::Status AddContinuation(int line_number, absl::string_view line,
                                absl::string_view code_field) {
     if (!has_current_) {
-      return Error(line_number, absl::StrCat("continuation record for '",
-                                             TrimRaw(code_field),
+      return Error(line_number, absl::StrCat("continuation record for '", TrimRaw(code_field),
                                              "' comes before any first line"));
     }
     if (code_field != current_code_field_) {
-      return Error(
-          line_number,
-          absl::StrCat("continuation record for '", TrimRaw(code_field),
-                       "' follows the first line "
-                       "of '",
-                       TrimRaw(current_code_field_), "' (line ",
-                       current_.line_number(), ")"));
+      return Error(line_number, absl::StrCat("continuation record for '", TrimRaw(code_field),
+                                             "' follows the first line "
+                                             "of '",
+                                             TrimRaw(current_code_field_), "' (line ",
+                                             current_.line_number(), ")"));
     }
     if (drop_current_) return absl::OkStatus();
     std::string text = Text(line, kLongDescription);
@@ -261,24 +239,21 @@ class FileParser {
 
   // Sets the date field from YYYYMMDD in `column`; a blank column leaves the
   // field absent.
-  absl::Status SetDate(int line_number, absl::string_view line,
-                       const HcpcsColumn& column, MutableDate mutable_date,
-                       CodeRecord& r) {
-    const absl::string_view raw =
-        TrimRaw(Slice(line, column.begin, column.width));
+  absl::Status SetDate(int line_number, absl::string_view line, const HcpcsColumn& column,
+                       MutableDate mutable_date, CodeRecord& r) {
+    const absl::string_view raw = TrimRaw(Slice(line, column.begin, column.width));
     if (raw.empty()) return absl::OkStatus();
     std::optional<absl::CivilDay> day = ParseYyyymmdd(raw);
     if (!day) {
-      return Error(line_number,
-                   absl::StrCat(column.field, " '", absl::CHexEscape(raw),
-                                "' is not a valid YYYYMMDD date"));
+      return Error(line_number, absl::StrCat(column.field, " '", absl::CHexEscape(raw),
+                                             "' is not a valid YYYYMMDD date"));
     }
     StoreDate(*day, (r.*mutable_date)());
     return absl::OkStatus();
   }
 
-  absl::Status StartRecord(int line_number, absl::string_view line,
-                           absl::string_view code_field, CodeShape shape) {
+  absl::Status StartRecord(int line_number, absl::string_view line, absl::string_view code_field,
+                           CodeShape shape) {
     has_current_ = true;
     current_code_field_ = code_field;
     current_.Clear();
@@ -291,15 +266,13 @@ class FileParser {
     }
     CodeRecord& r = current_;
     r.set_code(code);
-    r.set_kind(shape == CodeShape::kModifier ? RECORD_KIND_MODIFIER
-                                             : RECORD_KIND_CODE);
+    r.set_kind(shape == CodeShape::kModifier ? RECORD_KIND_MODIFIER : RECORD_KIND_CODE);
     r.set_sequence(Text(line, kSequence));
     r.set_long_description(Text(line, kLongDescription));
     r.set_short_description(Text(line, kShortDescription));
     AddRepeated(line, kPricingIndicators, r.mutable_pricing_indicators());
     r.set_multiple_pricing_indicator(Text(line, kMultiplePricing));
-    AddRepeated(line, kCoverageIssuesManual,
-                r.mutable_coverage_issues_manual_refs());
+    AddRepeated(line, kCoverageIssuesManual, r.mutable_coverage_issues_manual_refs());
     AddRepeated(line, kCarriersManual, r.mutable_carriers_manual_refs());
     r.set_statute(Text(line, kStatute));
     AddRepeated(line, kLabCertifications, r.mutable_lab_certifications());
@@ -308,22 +281,21 @@ class FileParser {
     if (absl::Status s = ParseAsc(line_number, line, r); !s.ok()) return s;
     r.set_mog_payment_group(Text(line, kMogGroup));
     r.set_mog_payment_policy_indicator(Text(line, kMogPolicy));
-    if (absl::Status s = SetDate(line_number, line, kMogDate,
-                                 &CodeRecord::mutable_mog_effective_date, r);
+    if (absl::Status s =
+            SetDate(line_number, line, kMogDate, &CodeRecord::mutable_mog_effective_date, r);
         !s.ok()) {
       return s;
     }
     r.set_processing_note_number(Text(line, kProcessingNote));
     r.set_betos(Text(line, kBetos));
     AddRepeated(line, kTypesOfService, r.mutable_types_of_service());
-    const absl::string_view units = TrimRaw(
-        Slice(line, kAnesthesiaBaseUnits.begin, kAnesthesiaBaseUnits.width));
+    const absl::string_view units =
+        TrimRaw(Slice(line, kAnesthesiaBaseUnits.begin, kAnesthesiaBaseUnits.width));
     if (!units.empty()) {
       int value = 0;
       for (char c : units) {
         if (!IsDigit(c)) {
-          return Error(line_number, absl::StrCat("anesthesia_base_units '",
-                                                 absl::CHexEscape(units),
+          return Error(line_number, absl::StrCat("anesthesia_base_units '", absl::CHexEscape(units),
                                                  "' is not a number"));
         }
         value = value * 10 + (c - '0');
@@ -333,12 +305,9 @@ class FileParser {
     }
     for (const auto& [column, mutable_date] :
          {std::pair{&kAddedDate, &CodeRecord::mutable_added_date},
-          std::pair{&kActionEffectiveDate,
-                    &CodeRecord::mutable_action_effective_date},
-          std::pair{&kTerminationDate,
-                    &CodeRecord::mutable_termination_date}}) {
-      if (absl::Status s = SetDate(line_number, line, *column, mutable_date, r);
-          !s.ok()) {
+          std::pair{&kActionEffectiveDate, &CodeRecord::mutable_action_effective_date},
+          std::pair{&kTerminationDate, &CodeRecord::mutable_termination_date}}) {
+      if (absl::Status s = SetDate(line_number, line, *column, mutable_date, r); !s.ok()) {
         return s;
       }
     }
@@ -356,13 +325,10 @@ class FileParser {
   // the date starting two columns early, in 231-238; exactly that shape is
   // read as "no group, date in 231-238" and counted; any other invalid date
   // is an error.
-  absl::Status ParseAsc(int line_number, absl::string_view line,
-                        CodeRecord& r) {
-    const absl::string_view raw_date =
-        TrimRaw(Slice(line, kAscDate.begin, kAscDate.width));
+  absl::Status ParseAsc(int line_number, absl::string_view line, CodeRecord& r) {
+    const absl::string_view raw_date = TrimRaw(Slice(line, kAscDate.begin, kAscDate.width));
     if (!raw_date.empty() && !ParseYyyymmdd(raw_date)) {
-      const absl::string_view shifted =
-          Slice(line, kAscGroup.begin, kAscDate.width);
+      const absl::string_view shifted = Slice(line, kAscGroup.begin, kAscDate.width);
       const absl::string_view after = Slice(line, kAscDate.end() - 1, 2);
       std::optional<absl::CivilDay> day = ParseYyyymmdd(shifted);
       if (day && TrimRaw(after).empty()) {
@@ -404,8 +370,7 @@ bool IsCptShapedCode(absl::string_view code) {
   return IsDigit(last) || last == 'F' || last == 'T' || last == 'U';
 }
 
-absl::StatusOr<HcpcsFile> ReadHcpcsRecords(absl::string_view file_name,
-                                           absl::string_view data) {
+absl::StatusOr<HcpcsFile> ReadHcpcsRecords(absl::string_view file_name, absl::string_view data) {
   return FileParser(file_name).Parse(data);
 }
 

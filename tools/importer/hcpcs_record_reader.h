@@ -55,10 +55,10 @@ inline constexpr HcpcsColumn kHcpcsColumns[] = {
 };
 
 struct HcpcsFileCounts {
-  int code_first_lines = 0;       // record id 3, kept
-  int modifier_first_lines = 0;   // record id 7, kept
-  int continuation_lines = 0;     // record ids 4 / 8 joined into kept records
-  int skipped_leading_lines = 0;  // lines before the first record
+  int code_first_lines = 0;              // record id 3, kept
+  int modifier_first_lines = 0;          // record id 7, kept
+  int continuation_lines = 0;            // record ids 4 / 8 joined into kept records
+  int skipped_leading_lines = 0;         // lines before the first record
   int skipped_trailing_blank_lines = 0;  // blank lines after the last record
   // First lines whose code has a CPT shape (NNNNN, NNNNF, NNNNT, NNNNU);
   // dropped with their continuations: CPT text never comes from this file.
@@ -86,8 +86,7 @@ struct HcpcsFile {
 // id, a non-blank byte after column 320, an invalid YYYYMMDD date or a
 // non-numeric anesthesia base unit. Text is converted to UTF-8; long
 // descriptions are the trimmed column 12-91 texts joined with single spaces.
-absl::StatusOr<HcpcsFile> ReadHcpcsRecords(absl::string_view file_name,
-                                           absl::string_view data);
+absl::StatusOr<HcpcsFile> ReadHcpcsRecords(absl::string_view file_name, absl::string_view data);
 
 // True for 5-character codes in a CPT shape (Category I NNNNN, II NNNNF,
 // III NNNNT, PLA NNNNU).

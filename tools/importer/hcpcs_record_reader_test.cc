@@ -26,8 +26,7 @@ constexpr char kFile2018[] = "2018/HCPC2018_CONTR_ANWEB_disc.txt";
 constexpr char kFile2019[] = "2019/HCPC2019_CONTR_ANWEB.txt";
 
 HcpcsFile ReadReal(const std::string& relative) {
-  absl::StatusOr<std::string> data =
-      ReadFileToString(absl::StrCat(HcpcsDir(), "/", relative));
+  absl::StatusOr<std::string> data = ReadFileToString(absl::StrCat(HcpcsDir(), "/", relative));
   EXPECT_TRUE(data.ok()) << data.status();
   absl::StatusOr<HcpcsFile> file = ReadHcpcsRecords(relative, data.value());
   EXPECT_TRUE(file.ok()) << file.status();
@@ -64,9 +63,9 @@ TEST(HcpcsRecordReaderTest, FirstLineCountsMatchEachYearExactly) {
     const char* file;
     int codes, modifiers, continuations, skipped;
   };
-  for (const Expected& e : {Expected{kFile2017, 6155, 343, 4330, 0},
-                            Expected{kFile2018, 6205, 354, 4426, 11},
-                            Expected{kFile2019, 6440, 360, 4822, 8}}) {
+  for (const Expected& e :
+       {Expected{kFile2017, 6155, 343, 4330, 0}, Expected{kFile2018, 6205, 354, 4426, 11},
+        Expected{kFile2019, 6440, 360, 4822, 8}}) {
     const HcpcsFile file = ReadReal(e.file);
     EXPECT_EQ(file.counts.code_first_lines, e.codes) << e.file;
     EXPECT_EQ(file.counts.modifier_first_lines, e.modifiers) << e.file;
@@ -74,13 +73,11 @@ TEST(HcpcsRecordReaderTest, FirstLineCountsMatchEachYearExactly) {
     EXPECT_EQ(file.counts.skipped_leading_lines, e.skipped) << e.file;
     EXPECT_EQ(file.counts.skipped_trailing_blank_lines, 0) << e.file;
     EXPECT_EQ(file.counts.dropped_cpt_codes, 0) << e.file;
-    EXPECT_EQ(file.records.size(), static_cast<size_t>(e.codes + e.modifiers))
-        << e.file;
+    EXPECT_EQ(file.records.size(), static_cast<size_t>(e.codes + e.modifiers)) << e.file;
   }
 }
 
-TEST(HcpcsRecordReaderTest,
-     DisclaimerBlocksBefore2018And2019RecordsAreSkipped) {
+TEST(HcpcsRecordReaderTest, DisclaimerBlocksBefore2018And2019RecordsAreSkipped) {
   // 2018: 11 lines of "--" text; 2019: 8 tab-padded lines with 0xA0 bytes.
   const HcpcsFile y2018 = ReadReal(kFile2018);
   EXPECT_EQ(y2018.counts.skipped_leading_lines, 11);
@@ -159,15 +156,13 @@ TEST(HcpcsRecordReaderTest, AscDateShiftedIntoEmptyGroupIn2018IsRepaired) {
   const CodeRecord* c9488_2019 = Find(y2019, "C9488");
   ASSERT_NE(c9488_2019, nullptr);
   EXPECT_EQ(c9488_2019->asc_payment_group(), "YY");
-  EXPECT_EQ(DateString(c9488_2019->asc_payment_group_effective_date()),
-            "2017-4-1");
+  EXPECT_EQ(DateString(c9488_2019->asc_payment_group_effective_date()), "2017-4-1");
 }
 
 TEST(HcpcsRecordReaderTest, NoRealRecordHasCptShapedCode) {
   for (const char* name : {kFile2017, kFile2018, kFile2019}) {
     for (const CodeRecord& record : ReadReal(name).records) {
-      ASSERT_FALSE(IsCptShapedCode(record.code()))
-          << name << " " << record.code();
+      ASSERT_FALSE(IsCptShapedCode(record.code())) << name << " " << record.code();
     }
   }
 }
@@ -176,18 +171,15 @@ TEST(HcpcsRecordReaderTest, NoRealRecordHasCptShapedCode) {
 
 TEST(HcpcsRecordReaderTest, EveryLayoutFieldLandsInItsCodeRecordField) {
   const std::string line = HcpcsLine({
-      {1, "Q1234"},      {6, "00100"},      {11, "3"},
-      {12, "Long text"}, {92, "Short"},     {120, "11"},
-      {122, "  "},       {124, "46"},       {128, "A"},
-      {129, "60-9  "},   {135, "      "},   {141, "60-10 "},
-      {147, "2049    "}, {155, "4270    "}, {171, "1861S2B   "},
-      {181, "100"},      {184, "310"},      {202, "900"},
-      {205, "77067"},    {225, "G0203"},    {230, "D"},
-      {231, "YY"},       {233, "20170401"}, {241, "102"},
-      {244, "1"},        {245, "19990101"}, {253, "0042"},
-      {257, "I1C"},      {261, "1"},        {265, "F"},
-      {266, "005"},      {269, "20010401"}, {277, "20180101"},
-      {285, "20171231"}, {293, "D"},
+      {1, "Q1234"},      {6, "00100"},      {11, "3"},           {12, "Long text"},
+      {92, "Short"},     {120, "11"},       {122, "  "},         {124, "46"},
+      {128, "A"},        {129, "60-9  "},   {135, "      "},     {141, "60-10 "},
+      {147, "2049    "}, {155, "4270    "}, {171, "1861S2B   "}, {181, "100"},
+      {184, "310"},      {202, "900"},      {205, "77067"},      {225, "G0203"},
+      {230, "D"},        {231, "YY"},       {233, "20170401"},   {241, "102"},
+      {244, "1"},        {245, "19990101"}, {253, "0042"},       {257, "I1C"},
+      {261, "1"},        {265, "F"},        {266, "005"},        {269, "20010401"},
+      {277, "20180101"}, {285, "20171231"}, {293, "D"},
   });
   absl::StatusOr<HcpcsFile> file = ReadHcpcsRecords("f.txt", Join({line}));
   ASSERT_TRUE(file.ok()) << file.status();
@@ -224,8 +216,7 @@ TEST(HcpcsRecordReaderTest, EveryLayoutFieldLandsInItsCodeRecordField) {
 }
 
 TEST(HcpcsRecordReaderTest, BlankFieldsStayAbsent) {
-  absl::StatusOr<HcpcsFile> file =
-      ReadHcpcsRecords("f.txt", Join({CodeLine("A0001", "Text")}));
+  absl::StatusOr<HcpcsFile> file = ReadHcpcsRecords("f.txt", Join({CodeLine("A0001", "Text")}));
   ASSERT_TRUE(file.ok()) << file.status();
   const CodeRecord& r = file->records[0];
   EXPECT_FALSE(r.has_termination_date());
@@ -240,53 +231,47 @@ TEST(HcpcsRecordReaderTest, ShortLinesCountAsSpacePadded) {
   first.resize(91);
   std::string second = ContinuationLine("A0001", "second part");
   second.resize(40);
-  absl::StatusOr<HcpcsFile> file =
-      ReadHcpcsRecords("f.txt", Join({first, second}));
+  absl::StatusOr<HcpcsFile> file = ReadHcpcsRecords("f.txt", Join({first, second}));
   ASSERT_TRUE(file.ok()) << file.status();
   EXPECT_EQ(file->records[0].long_description(), "First part second part");
   EXPECT_EQ(file->counts.continuation_lines, 1);
 }
 
 TEST(HcpcsRecordReaderTest, BadRecordIdAfterFirstRecordNamesFileAndLine) {
-  const std::string data =
-      Join({"Disclaimer text", CodeLine("A0001", "One"),
-            HcpcsLine({{1, "A0002"}, {11, "X"}, {12, "Two"}})});
-  absl::StatusOr<HcpcsFile> file =
-      ReadHcpcsRecords("HCPC2019_CONTR_ANWEB.txt", data);
+  const std::string data = Join({"Disclaimer text", CodeLine("A0001", "One"),
+                                 HcpcsLine({{1, "A0002"}, {11, "X"}, {12, "Two"}})});
+  absl::StatusOr<HcpcsFile> file = ReadHcpcsRecords("HCPC2019_CONTR_ANWEB.txt", data);
   ASSERT_EQ(file.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(file.status().message(),
             "HCPC2019_CONTR_ANWEB.txt:3: record id 'X' is not 3, 4, 7 or 8");
 }
 
 TEST(HcpcsRecordReaderTest, InvalidDateNamesFileLineAndField) {
-  const std::string data = Join(
-      {CodeLine("A0001", "One"),
-       HcpcsLine({{1, "A0002"}, {11, "3"}, {12, "Two"}, {285, "20170230"}})});
+  const std::string data =
+      Join({CodeLine("A0001", "One"),
+            HcpcsLine({{1, "A0002"}, {11, "3"}, {12, "Two"}, {285, "20170230"}})});
   absl::StatusOr<HcpcsFile> file = ReadHcpcsRecords("x.txt", data);
   ASSERT_EQ(file.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(file.status().message(),
             "x.txt:2: termination_date '20170230' is not a valid YYYYMMDD "
             "date");
-  const std::string leap =
-      Join({HcpcsLine({{1, "A0002"}, {11, "3"}, {269, "20160229"}})});
+  const std::string leap = Join({HcpcsLine({{1, "A0002"}, {11, "3"}, {269, "20160229"}})});
   EXPECT_TRUE(ReadHcpcsRecords("x.txt", leap).ok());
-  const std::string not_leap =
-      Join({HcpcsLine({{1, "A0002"}, {11, "3"}, {269, "20170229"}})});
+  const std::string not_leap = Join({HcpcsLine({{1, "A0002"}, {11, "3"}, {269, "20170229"}})});
   EXPECT_THAT(ReadHcpcsRecords("x.txt", not_leap).status().message(),
               HasSubstr("x.txt:1: added_date '20170229'"));
 }
 
 TEST(HcpcsRecordReaderTest, ContinuationOfAnotherCodeFails) {
-  const std::string data =
-      Join({CodeLine("A0001", "One"), ContinuationLine("A0002", "more")});
+  const std::string data = Join({CodeLine("A0001", "One"), ContinuationLine("A0002", "more")});
   EXPECT_EQ(ReadHcpcsRecords("x.txt", data).status().message(),
             "x.txt:2: continuation record for 'A0002' follows the first line "
             "of 'A0001' (line 1)");
 }
 
 TEST(HcpcsRecordReaderTest, ContinuationBeforeAnyFirstLineFails) {
-  const std::string data = Join(
-      {"header", ContinuationLine("A0001", "more"), CodeLine("A0001", "One")});
+  const std::string data =
+      Join({"header", ContinuationLine("A0001", "more"), CodeLine("A0001", "One")});
   EXPECT_EQ(ReadHcpcsRecords("x.txt", data).status().message(),
             "x.txt:2: continuation record for 'A0001' comes before any first "
             "line");
@@ -294,8 +279,7 @@ TEST(HcpcsRecordReaderTest, ContinuationBeforeAnyFirstLineFails) {
 
 TEST(HcpcsRecordReaderTest, RecordIdMustMatchCodeOrModifierShape) {
   const std::string data =
-      Join({CodeLine("A0001", "One"),
-            HcpcsLine({{1, "   LT"}, {11, "3"}, {12, "Left"}})});
+      Join({CodeLine("A0001", "One"), HcpcsLine({{1, "   LT"}, {11, "3"}, {12, "Left"}})});
   EXPECT_THAT(ReadHcpcsRecords("x.txt", data).status().message(),
               HasSubstr("x.txt:2: record id '3' is for codes"));
   const std::string bad_code =
@@ -305,8 +289,7 @@ TEST(HcpcsRecordReaderTest, RecordIdMustMatchCodeOrModifierShape) {
 }
 
 TEST(HcpcsRecordReaderTest, TrailingBlankLinesAreSkippedAndCounted) {
-  const std::string data =
-      Join({"Disclaimer", "", CodeLine("A0001", "One"), "", "   ", "\t"});
+  const std::string data = Join({"Disclaimer", "", CodeLine("A0001", "One"), "", "   ", "\t"});
   absl::StatusOr<HcpcsFile> file = ReadHcpcsRecords("x.txt", data);
   ASSERT_TRUE(file.ok()) << file.status();
   EXPECT_EQ(file->counts.skipped_leading_lines, 2);
@@ -315,8 +298,7 @@ TEST(HcpcsRecordReaderTest, TrailingBlankLinesAreSkippedAndCounted) {
 }
 
 TEST(HcpcsRecordReaderTest, BlankLineBetweenRecordsFails) {
-  const std::string data =
-      Join({CodeLine("A0001", "One"), "", CodeLine("A0002", "Two")});
+  const std::string data = Join({CodeLine("A0001", "One"), "", CodeLine("A0002", "Two")});
   EXPECT_EQ(ReadHcpcsRecords("x.txt", data).status().message(),
             "x.txt:2: blank line between records (the next record is on line "
             "3)");
@@ -331,17 +313,15 @@ TEST(HcpcsRecordReaderTest, TextAfterColumn320Fails) {
 }
 
 TEST(HcpcsRecordReaderTest, NonNumericAnesthesiaUnitsFail) {
-  const std::string data =
-      Join({HcpcsLine({{1, "A0001"}, {11, "3"}, {266, "1O"}})});
+  const std::string data = Join({HcpcsLine({{1, "A0001"}, {11, "3"}, {266, "1O"}})});
   EXPECT_EQ(ReadHcpcsRecords("x.txt", data).status().message(),
             "x.txt:1: anesthesia_base_units '1O' is not a number");
 }
 
 TEST(HcpcsRecordReaderTest, CptShapedCodesAreDroppedWithTheirContinuations) {
-  const std::string data =
-      Join({CodeLine("A0001", "Kept"), CodeLine("0538T", "Not ours"),
-            ContinuationLine("0538T", "still not ours"),
-            CodeLine("99213", "Not ours either"), CodeLine("A0002", "Kept")});
+  const std::string data = Join({CodeLine("A0001", "Kept"), CodeLine("0538T", "Not ours"),
+                                 ContinuationLine("0538T", "still not ours"),
+                                 CodeLine("99213", "Not ours either"), CodeLine("A0002", "Kept")});
   absl::StatusOr<HcpcsFile> file = ReadHcpcsRecords("x.txt", data);
   ASSERT_TRUE(file.ok()) << file.status();
   EXPECT_EQ(file->counts.dropped_cpt_codes, 2);
@@ -356,12 +336,10 @@ TEST(HcpcsRecordReaderTest, TextIsConvertedFromCp1252AndLfFilesWork) {
   const std::string data = CodeLine("A0001",
                                     "\xA0"
                                     "Caf\xE9 \x96 tea\xA0") +
-                           "\n" + ContinuationLine("A0001", "\x93quoted\x94") +
-                           "\n";
+                           "\n" + ContinuationLine("A0001", "\x93quoted\x94") + "\n";
   absl::StatusOr<HcpcsFile> file = ReadHcpcsRecords("x.txt", data);
   ASSERT_TRUE(file.ok()) << file.status();
-  EXPECT_EQ(file->records[0].long_description(),
-            "Caf\u00E9 \u2013 tea \u201Cquoted\u201D");
+  EXPECT_EQ(file->records[0].long_description(), "Caf\u00E9 \u2013 tea \u201Cquoted\u201D");
 }
 
 TEST(IsCptShapedCodeTest, RecognisesCptCategories) {

@@ -19,13 +19,11 @@ absl::Status RunImport(const ImportOptions& options, std::ostream& out) {
         "%-16s records=%d codes=%d modifiers=%d continuation_lines=%d "
         "skipped_lines=%d processing_notes=%d dropped_cpt_codes=%d "
         "repaired_asc_dates=%d elapsed_ms=%d%s%s\n",
-        s.release_id, s.records, s.codes, s.modifiers, s.continuation_lines,
-        s.skipped_lines, s.processing_notes, s.dropped_cpt_codes,
-        s.repaired_asc_dates, absl::ToInt64Milliseconds(s.elapsed),
-        s.details.empty() ? "" : " ", s.details);
+        s.release_id, s.records, s.codes, s.modifiers, s.continuation_lines, s.skipped_lines,
+        s.processing_notes, s.dropped_cpt_codes, s.repaired_asc_dates,
+        absl::ToInt64Milliseconds(s.elapsed), s.details.empty() ? "" : " ", s.details);
   }
-  absl::StatusOr<std::string> path =
-      WriteSnapshot(built->snapshot, options.out_dir);
+  absl::StatusOr<std::string> path = WriteSnapshot(built->snapshot, options.out_dir);
   if (!path.ok()) return path.status();
   std::error_code ec;
   const auto size = std::filesystem::file_size(*path, ec);
@@ -33,8 +31,8 @@ absl::Status RunImport(const ImportOptions& options, std::ostream& out) {
       "snapshot %s: %d releases, %d code tables, %d bytes, written to %s; "
       "total_ms=%d\n",
       built->snapshot.snapshot_id(), built->snapshot.releases_size(),
-      built->snapshot.code_tables_size(), ec ? -1 : static_cast<int64_t>(size),
-      *path, absl::ToInt64Milliseconds(options.builder.clock() - start));
+      built->snapshot.code_tables_size(), ec ? -1 : static_cast<int64_t>(size), *path,
+      absl::ToInt64Milliseconds(options.builder.clock() - start));
   return absl::OkStatus();
 }
 

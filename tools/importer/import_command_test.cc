@@ -37,8 +37,7 @@ TEST(RunImportTest, WritesSnapshotAndCurrentAndPrintsOneLinePerRelease) {
 
   absl::StatusOr<std::string> current = ResolveCurrentSnapshot(out.path());
   ASSERT_TRUE(current.ok()) << current.status();
-  absl::StatusOr<catalog::snapshot::v1::Snapshot> snapshot =
-      ReadSnapshot(*current);
+  absl::StatusOr<catalog::snapshot::v1::Snapshot> snapshot = ReadSnapshot(*current);
   ASSERT_TRUE(snapshot.ok()) << snapshot.status();
   EXPECT_EQ(snapshot->releases_size(), 4);
   EXPECT_THAT(text, HasSubstr(snapshot->snapshot_id()));
@@ -52,8 +51,8 @@ TEST(RunImportTest, FailingInputWritesNothing) {
   CopyFile(absl::StrCat(HcpcsDir(), "/2019/HCPC2019_CONTR_ANWEB.txt"),
            data.Path("2019/HCPC2019_CONTR_ANWEB.txt"));
   WriteFile(data.Path("2020/HCPC2020_CONTR_ANWEB.txt"),
-            HcpcsLine({{1, "A0001"}, {11, "3"}}) + "\r\n" +
-                HcpcsLine({{1, "A0001"}, {11, "9"}}) + "\r\n");
+            HcpcsLine({{1, "A0001"}, {11, "3"}}) + "\r\n" + HcpcsLine({{1, "A0001"}, {11, "9"}}) +
+                "\r\n");
   ImportOptions options;
   options.builder.hcpcs_dir = data.path();
   options.out_dir = out.Path("catalog");
@@ -71,8 +70,7 @@ TEST(RunImportTest, OutDirIsRequired) {
   ImportOptions options;
   options.builder.hcpcs_dir = HcpcsDir();
   std::ostringstream summary;
-  EXPECT_EQ(RunImport(options, summary).code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(RunImport(options, summary).code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -17,8 +17,7 @@
 ABSL_FLAG(std::string, hcpcs_dir, "",
           "Folder with HCPCS YYYY/ release folders (each holding an "
           "*ANWEB*.txt file) and the *recordlayout*.txt file");
-ABSL_FLAG(std::string, cpt_file, "",
-          "CPT descriptor file, one \"code<TAB>descriptor\" per line");
+ABSL_FLAG(std::string, cpt_file, "", "CPT descriptor file, one \"code<TAB>descriptor\" per line");
 ABSL_FLAG(bool, cpt_placeholder, true,
           "The CPT file holds platform placeholder wording (the sample): "
           "mark every descriptor \"PLACEHOLDER \xE2\x80\x94 not CPT text\". "
@@ -49,8 +48,7 @@ int main(int argc, char** argv) {
   options.builder.icd10cm_order_file = absl::GetFlag(FLAGS_icd10cm_order_file);
   options.out_dir = absl::GetFlag(FLAGS_out_dir);
 
-  const absl::Status status =
-      codingahead::importer::RunImport(options, std::cout);
+  const absl::Status status = codingahead::importer::RunImport(options, std::cout);
   if (!status.ok()) {
     std::cerr << "ca-import: " << status.message() << "\n";
     return 1;

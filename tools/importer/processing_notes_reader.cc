@@ -22,8 +22,7 @@ absl::string_view StripMargin(absl::string_view line) {
 }
 
 // If `line` starts a note ("   0042--TEXT"), sets number and the rest.
-bool StartsNote(absl::string_view line, absl::string_view* number,
-                absl::string_view* rest) {
+bool StartsNote(absl::string_view line, absl::string_view* number, absl::string_view* rest) {
   line = absl::StripLeadingAsciiWhitespace(line);
   if (line.size() < 6) return false;
   for (int i = 0; i < 4; ++i) {
@@ -37,8 +36,8 @@ bool StartsNote(absl::string_view line, absl::string_view* number,
 
 }  // namespace
 
-absl::StatusOr<std::vector<ProcessingNote>> ReadProcessingNotes(
-    absl::string_view file_name, absl::string_view data) {
+absl::StatusOr<std::vector<ProcessingNote>> ReadProcessingNotes(absl::string_view file_name,
+                                                                absl::string_view data) {
   std::vector<ProcessingNote> notes;
   std::map<std::string, int> first_line_of;
   std::string text;  // raw text of the note being read
@@ -54,12 +53,11 @@ absl::StatusOr<std::vector<ProcessingNote>> ReadProcessingNotes(
     absl::string_view number, rest;
     if (StartsNote(line, &number, &rest)) {
       finish();
-      auto [it, inserted] =
-          first_line_of.emplace(std::string(number), line_number);
+      auto [it, inserted] = first_line_of.emplace(std::string(number), line_number);
       if (!inserted) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(file_name, ":", line_number, ": processing note ",
-                         number, " already started on line ", it->second));
+        return absl::InvalidArgumentError(absl::StrCat(file_name, ":", line_number,
+                                                       ": processing note ", number,
+                                                       " already started on line ", it->second));
       }
       notes.emplace_back().set_number(std::string(number));
       text.assign(rest.data(), rest.size());
@@ -70,9 +68,8 @@ absl::StatusOr<std::vector<ProcessingNote>> ReadProcessingNotes(
   }
   finish();
   if (notes.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(file_name, ":", lines.size(),
-                     ": no processing notes (lines \"NNNN--text\") found"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        file_name, ":", lines.size(), ": no processing notes (lines \"NNNN--text\") found"));
   }
   return notes;
 }

@@ -15,8 +15,8 @@ namespace codingahead::importer {
 // become single spaces. Lines before the first note (the title) are ignored.
 // A note number seen twice, or a file without notes, is InvalidArgument
 // "<file_name>:<line>: <reason>".
-absl::StatusOr<std::vector<catalog::snapshot::v1::ProcessingNote>>
-ReadProcessingNotes(absl::string_view file_name, absl::string_view data);
+absl::StatusOr<std::vector<catalog::snapshot::v1::ProcessingNote>> ReadProcessingNotes(
+    absl::string_view file_name, absl::string_view data);
 
 }  // namespace codingahead::importer
 

@@ -16,11 +16,9 @@ using ::codingahead::importer::testing::HcpcsDir;
 
 std::vector<ProcessingNote> ReadYear(int year) {
   const std::string name = absl::StrCat(year, "/proc_notes_", year, ".txt");
-  absl::StatusOr<std::string> data =
-      ReadFileToString(absl::StrCat(HcpcsDir(), "/", name));
+  absl::StatusOr<std::string> data = ReadFileToString(absl::StrCat(HcpcsDir(), "/", name));
   EXPECT_TRUE(data.ok()) << data.status();
-  absl::StatusOr<std::vector<ProcessingNote>> notes =
-      ReadProcessingNotes(name, data.value());
+  absl::StatusOr<std::vector<ProcessingNote>> notes = ReadProcessingNotes(name, data.value());
   EXPECT_TRUE(notes.ok()) << notes.status();
   return notes.ok() ? *notes : std::vector<ProcessingNote>();
 }
@@ -60,16 +58,13 @@ TEST(ProcessingNotesReaderTest, JoinsContinuationLinesAndDropsMargins) {
 }
 
 TEST(ProcessingNotesReaderTest, DuplicateNumberNamesFileAndLine) {
-  const std::string data =
-      "   TITLE\r\n   0001--ONE.   *\r\n   0001--AGAIN.  *\r\n";
+  const std::string data = "   TITLE\r\n   0001--ONE.   *\r\n   0001--AGAIN.  *\r\n";
   EXPECT_EQ(ReadProcessingNotes("notes.txt", data).status().message(),
             "notes.txt:3: processing note 0001 already started on line 2");
 }
 
 TEST(ProcessingNotesReaderTest, FileWithoutNotesFails) {
-  EXPECT_EQ(ReadProcessingNotes("notes.txt", "PROCESSING NOTES\r\n\r\n")
-                .status()
-                .code(),
+  EXPECT_EQ(ReadProcessingNotes("notes.txt", "PROCESSING NOTES\r\n\r\n").status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 

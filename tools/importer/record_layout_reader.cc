@@ -30,8 +30,7 @@ bool ParseFieldHeader(absl::string_view line, int* number, std::string* name) {
   if (dot == 0 || dot == absl::string_view::npos || dot > 3) return false;
   if (!absl::SimpleAtoi(s.substr(0, dot), number)) return false;
   absl::string_view rest = s.substr(dot + 1);
-  if (rest.empty() || !absl::ascii_isspace(static_cast<unsigned char>(rest[0])))
-    return false;
+  if (rest.empty() || !absl::ascii_isspace(static_cast<unsigned char>(rest[0]))) return false;
   rest = absl::StripAsciiWhitespace(rest);
   if (rest.empty()) return false;
   // The name ends where a wide gap starts ("FILLER        CHAR").
@@ -45,15 +44,14 @@ bool ParsePositions(absl::string_view line, int* length, int* begin, int* end) {
   std::vector<absl::string_view> parts =
       absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
   if (parts.size() < 3 || parts.size() > 4) return false;
-  return absl::SimpleAtoi(parts[0], length) &&
-         absl::SimpleAtoi(parts[1], begin) && absl::SimpleAtoi(parts[2], end);
+  return absl::SimpleAtoi(parts[0], length) && absl::SimpleAtoi(parts[1], begin) &&
+         absl::SimpleAtoi(parts[2], end);
 }
 
 // "KEYWORD WORDS :" at the start of a line ("OCCURS MIN:", "DB2 ALIAS :").
 bool IsKeywordLine(absl::string_view line) {
   absl::string_view s = absl::StripLeadingAsciiWhitespace(line);
-  if (s.empty() || !absl::ascii_isupper(static_cast<unsigned char>(s[0])))
-    return false;
+  if (s.empty() || !absl::ascii_isupper(static_cast<unsigned char>(s[0]))) return false;
   for (char c : s) {
     if (c == ':') return true;
     if (!(IsUpperOrDigit(c) || c == ' ' || c == '_')) return false;
@@ -62,8 +60,7 @@ bool IsKeywordLine(absl::string_view line) {
 }
 
 // "   M3  = Emergency room visit" -> code "M3", meaning text.
-bool ParseEntry(absl::string_view line, std::string* code,
-                std::string* meaning) {
+bool ParseEntry(absl::string_view line, std::string* code, std::string* meaning) {
   absl::string_view s = absl::StripLeadingAsciiWhitespace(line);
   size_t n = 0;
   while (n < s.size() && IsUpperOrDigit(s[n])) ++n;
@@ -142,8 +139,7 @@ class CodeBlock {
 
 }  // namespace
 
-absl::StatusOr<RecordLayout> ReadRecordLayout(absl::string_view file_name,
-                                              absl::string_view data) {
+absl::StatusOr<RecordLayout> ReadRecordLayout(absl::string_view file_name, absl::string_view data) {
   const std::string text = Cp1252ToUtf8(data);
   const std::vector<absl::string_view> lines = SplitLines(text);
   RecordLayout layout;
@@ -152,8 +148,7 @@ absl::StatusOr<RecordLayout> ReadRecordLayout(absl::string_view file_name,
   std::optional<CodeBlock> block;
   bool in_appendix = false;
   auto error = [&](int line_number, absl::string_view reason) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(file_name, ":", line_number, ": ", reason));
+    return absl::InvalidArgumentError(absl::StrCat(file_name, ":", line_number, ": ", reason));
   };
   for (size_t i = 0; i < lines.size(); ++i) {
     const int line_number = static_cast<int>(i) + 1;
@@ -179,8 +174,7 @@ absl::StatusOr<RecordLayout> ReadRecordLayout(absl::string_view file_name,
     if (ParseFieldHeader(line, &number, &name)) {
       if (want_positions) {
         return error(field->line_number,
-                     absl::StrCat("field ", field->number,
-                                  " has no LENGTH BEG END line"));
+                     absl::StrCat("field ", field->number, " has no LENGTH BEG END line"));
       }
       if (block) block->Close();
       block.reset();
@@ -195,9 +189,8 @@ absl::StatusOr<RecordLayout> ReadRecordLayout(absl::string_view file_name,
     if (want_positions) {
       if (IsBlank(line)) continue;
       if (!ParsePositions(line, &field->length, &field->begin, &field->end)) {
-        return error(line_number,
-                     absl::StrCat("expected LENGTH BEG END of field ",
-                                  field->number, " (", field->name, ")"));
+        return error(line_number, absl::StrCat("expected LENGTH BEG END of field ", field->number,
+                                               " (", field->name, ")"));
       }
       want_positions = false;
       continue;
@@ -213,8 +206,7 @@ absl::StatusOr<RecordLayout> ReadRecordLayout(absl::string_view file_name,
         const size_t max = stripped.find("MAX:");
         if (max != absl::string_view::npos) {
           int occurs = 0;
-          if (!absl::SimpleAtoi(stripped.substr(max + 4), &occurs) ||
-              occurs < 1) {
+          if (!absl::SimpleAtoi(stripped.substr(max + 4), &occurs) || occurs < 1) {
             return error(line_number, "unreadable OCCURS MAX");
           }
           field->occurs_max = occurs;
@@ -228,9 +220,8 @@ absl::StatusOr<RecordLayout> ReadRecordLayout(absl::string_view file_name,
   }
   if (block) block->Close();
   if (want_positions) {
-    return error(
-        field->line_number,
-        absl::StrCat("field ", field->number, " has no LENGTH BEG END line"));
+    return error(field->line_number,
+                 absl::StrCat("field ", field->number, " has no LENGTH BEG END line"));
   }
   if (layout.fields.empty()) {
     return error(static_cast<int>(lines.size()), "no numbered fields found");
@@ -240,8 +231,7 @@ absl::StatusOr<RecordLayout> ReadRecordLayout(absl::string_view file_name,
 
 namespace {
 
-const LayoutField* FindField(const RecordLayout& layout,
-                             const HcpcsColumn& column) {
+const LayoutField* FindField(const RecordLayout& layout, const HcpcsColumn& column) {
   for (const LayoutField& field : layout.fields) {
     if (field.begin == column.begin && field.length == column.width &&
         field.end == column.begin + column.width - 1) {
@@ -274,21 +264,19 @@ std::vector<CodeTable> BuildCodeTables(const RecordLayout& layout) {
   return tables;
 }
 
-absl::Status CheckLayoutAgrees(const RecordLayout& layout,
-                               absl::string_view file_name) {
+absl::Status CheckLayoutAgrees(const RecordLayout& layout, absl::string_view file_name) {
   for (const HcpcsColumn& column : kHcpcsColumns) {
     const LayoutField* field = FindField(layout, column);
     if (field == nullptr) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(file_name, ": no field at columns ", column.begin, "-",
-                       column.begin + column.width - 1,
-                       " where the importer reads ", column.field));
+      return absl::FailedPreconditionError(absl::StrCat(
+          file_name, ": no field at columns ", column.begin, "-", column.begin + column.width - 1,
+          " where the importer reads ", column.field));
     }
     if (field->occurs_max != column.occurs) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          file_name, ":", field->line_number, ": field ", field->number, " (",
-          field->name, ") occurs up to ", field->occurs_max,
-          " times; the importer reads ", column.occurs, " for ", column.field));
+      return absl::FailedPreconditionError(
+          absl::StrCat(file_name, ":", field->line_number, ": field ", field->number, " (",
+                       field->name, ") occurs up to ", field->occurs_max,
+                       " times; the importer reads ", column.occurs, " for ", column.field));
     }
   }
   return absl::OkStatus();

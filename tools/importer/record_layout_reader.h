@@ -39,8 +39,7 @@ struct RecordLayout {
 // Reads HCPCSyyyy_recordlayout.txt (raw cp1252). Fails with InvalidArgument
 // "<file_name>:<line>: <reason>" if no field with positions is found or a
 // field header has no "LENGTH BEG END" line.
-absl::StatusOr<RecordLayout> ReadRecordLayout(absl::string_view file_name,
-                                              absl::string_view data);
+absl::StatusOr<RecordLayout> ReadRecordLayout(absl::string_view file_name, absl::string_view data);
 
 // The layout's code tables keyed by CodeRecord field name (fields matched by
 // columns against kHcpcsColumns; the record identification code is
@@ -48,14 +47,12 @@ absl::StatusOr<RecordLayout> ReadRecordLayout(absl::string_view file_name,
 // lab_certifications, coverage_code, mog_payment_group,
 // mog_payment_policy_indicator, betos, types_of_service, action_code, ...
 // In kHcpcsColumns order.
-std::vector<catalog::snapshot::v1::CodeTable> BuildCodeTables(
-    const RecordLayout& layout);
+std::vector<catalog::snapshot::v1::CodeTable> BuildCodeTables(const RecordLayout& layout);
 
 // FailedPrecondition naming the field unless every kHcpcsColumns entry has a
 // layout field with the same first column, width and occurrence count — a
 // future layout that moves a field fails the import instead of misreading.
-absl::Status CheckLayoutAgrees(const RecordLayout& layout,
-                               absl::string_view file_name);
+absl::Status CheckLayoutAgrees(const RecordLayout& layout, absl::string_view file_name);
 
 }  // namespace codingahead::importer
 

@@ -21,15 +21,13 @@ using ::testing::HasSubstr;
 constexpr char kLayoutName[] = "HCPCS2019_recordlayout.txt";
 
 std::string LayoutText() {
-  absl::StatusOr<std::string> data =
-      ReadFileToString(absl::StrCat(HcpcsDir(), "/", kLayoutName));
+  absl::StatusOr<std::string> data = ReadFileToString(absl::StrCat(HcpcsDir(), "/", kLayoutName));
   EXPECT_TRUE(data.ok()) << data.status();
   return data.value_or("");
 }
 
 std::map<std::string, std::map<std::string, std::string>> Tables() {
-  absl::StatusOr<RecordLayout> layout =
-      ReadRecordLayout(kLayoutName, LayoutText());
+  absl::StatusOr<RecordLayout> layout = ReadRecordLayout(kLayoutName, LayoutText());
   EXPECT_TRUE(layout.ok()) << layout.status();
   std::map<std::string, std::map<std::string, std::string>> tables;
   if (!layout.ok()) return tables;
@@ -40,8 +38,7 @@ std::map<std::string, std::map<std::string, std::string>> Tables() {
 }
 
 TEST(RecordLayoutReaderTest, ReadsAllThirtyOneFieldsWithPositions) {
-  absl::StatusOr<RecordLayout> layout =
-      ReadRecordLayout(kLayoutName, LayoutText());
+  absl::StatusOr<RecordLayout> layout = ReadRecordLayout(kLayoutName, LayoutText());
   ASSERT_TRUE(layout.ok()) << layout.status();
   ASSERT_EQ(layout->fields.size(), 31u);
   const LayoutField& pricing = layout->fields[8];
@@ -56,15 +53,14 @@ TEST(RecordLayoutReaderTest, ReadsAllThirtyOneFieldsWithPositions) {
 }
 
 TEST(RecordLayoutReaderTest, ReaderColumnsAgreeWithLayoutFile) {
-  absl::StatusOr<RecordLayout> layout =
-      ReadRecordLayout(kLayoutName, LayoutText());
+  absl::StatusOr<RecordLayout> layout = ReadRecordLayout(kLayoutName, LayoutText());
   ASSERT_TRUE(layout.ok()) << layout.status();
   EXPECT_TRUE(CheckLayoutAgrees(*layout, kLayoutName).ok());
 }
 
 TEST(RecordLayoutReaderTest, MovedFieldInLayoutFailsTheCheck) {
-  const std::string moved = absl::StrReplaceAll(
-      LayoutText(), {{"2    120    121", "2    121    122"}});
+  const std::string moved =
+      absl::StrReplaceAll(LayoutText(), {{"2    120    121", "2    121    122"}});
   absl::StatusOr<RecordLayout> layout = ReadRecordLayout(kLayoutName, moved);
   ASSERT_TRUE(layout.ok()) << layout.status();
   absl::Status status = CheckLayoutAgrees(*layout, kLayoutName);
@@ -76,22 +72,20 @@ TEST(RecordLayoutReaderTest, CodeTablesAreKeyedByCodeRecordFieldNames) {
   std::set<std::string> fields;
   for (const auto& [field, meanings] : Tables()) fields.insert(field);
   EXPECT_EQ(fields,
-            (std::set<std::string>{
-                "record_id", "pricing_indicators", "multiple_pricing_indicator",
-                "lab_certifications", "coverage_code", "mog_payment_group",
-                "mog_payment_policy_indicator", "betos", "types_of_service",
-                "action_code"}));
+            (std::set<std::string>{"record_id", "pricing_indicators", "multiple_pricing_indicator",
+                                   "lab_certifications", "coverage_code", "mog_payment_group",
+                                   "mog_payment_policy_indicator", "betos", "types_of_service",
+                                   "action_code"}));
 }
 
 TEST(RecordLayoutReaderTest, CoverageCodeMeaningsAreExact) {
   const auto tables = Tables();
   EXPECT_EQ(tables.at("coverage_code"),
-            (std::map<std::string, std::string>{
-                {"C", "Carrier judgment"},
-                {"D", "Special coverage instructions apply"},
-                {"I", "Not payable by Medicare"},
-                {"M", "Non-covered by Medicare"},
-                {"S", "Non-covered by Medicare statute"}}));
+            (std::map<std::string, std::string>{{"C", "Carrier judgment"},
+                                                {"D", "Special coverage instructions apply"},
+                                                {"I", "Not payable by Medicare"},
+                                                {"M", "Non-covered by Medicare"},
+                                                {"S", "Non-covered by Medicare statute"}}));
 }
 
 TEST(RecordLayoutReaderTest, MultiLineMeaningsAreJoined) {

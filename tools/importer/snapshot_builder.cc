@@ -4,12 +4,13 @@
 #include <filesystem>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/hash.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/type/date.pb.h"
 #include "tools/importer/cpt_file_reader.h"
@@ -17,7 +18,6 @@
 #include "tools/importer/icd10cm_reader.h"
 #include "tools/importer/processing_notes_reader.h"
 #include "tools/importer/record_layout_reader.h"
-#include "common/hash.h"
 #include "tools/importer/snapshot_io.h"
 #include "tools/importer/text_util.h"
 
@@ -29,8 +29,8 @@ using ::codingahead::catalog::snapshot::v1::CODE_SET_CPT;
 using ::codingahead::catalog::snapshot::v1::CODE_SET_HCPCS;
 using ::codingahead::catalog::snapshot::v1::CODE_SET_ICD10CM;
 using ::codingahead::catalog::snapshot::v1::CodeRecord;
-using ::codingahead::catalog::snapshot::v1::IndexSource;
 using ::codingahead::catalog::snapshot::v1::FORMAT_VERSION_1;
+using ::codingahead::catalog::snapshot::v1::IndexSource;
 using ::codingahead::catalog::snapshot::v1::Release;
 using ::codingahead::catalog::snapshot::v1::Snapshot;
 
@@ -41,8 +41,7 @@ bool IsYearName(const std::string& name) {
 }
 
 // Reads `path`, records it as a source of `release` under `name`.
-absl::StatusOr<std::string> ReadSource(const std::string& path,
-                                       const std::string& name,
+absl::StatusOr<std::string> ReadSource(const std::string& path, const std::string& name,
                                        Release& release) {
   absl::StatusOr<std::string> data = ReadFileToString(path);
   if (!data.ok()) return data.status();
@@ -62,22 +61,18 @@ void SetJanuaryFirst(int year, google::type::Date* date) {
 absl::StatusOr<std::string> FindLayoutFile(const std::string& hcpcs_dir) {
   std::string best;
   std::error_code ec;
-  for (const fs::directory_entry& entry :
-       fs::directory_iterator(hcpcs_dir, ec)) {
+  for (const fs::directory_entry& entry : fs::directory_iterator(hcpcs_dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (entry.is_regular_file() &&
-        absl::StrContains(absl::AsciiStrToLower(name), "recordlayout") &&
+    if (entry.is_regular_file() && absl::StrContains(absl::AsciiStrToLower(name), "recordlayout") &&
         absl::EndsWithIgnoreCase(name, ".txt") && name > best) {
       best = name;
     }
   }
   if (ec) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot list ", hcpcs_dir, ": ", ec.message()));
+    return absl::NotFoundError(absl::StrCat("cannot list ", hcpcs_dir, ": ", ec.message()));
   }
   if (best.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("no *recordlayout*.txt file in ", hcpcs_dir));
+    return absl::NotFoundError(absl::StrCat("no *recordlayout*.txt file in ", hcpcs_dir));
   }
   return best;
 }
@@ -201,28 +196,24 @@ absl::Status BuildIcd10cmRelease(const SnapshotBuilderOptions& options, Release&
 
 }  // namespace
 
-absl::StatusOr<std::vector<HcpcsYearSource>> DiscoverHcpcsYears(
-    const std::string& hcpcs_dir) {
+absl::StatusOr<std::vector<HcpcsYearSource>> DiscoverHcpcsYears(const std::string& hcpcs_dir) {
   std::vector<HcpcsYearSource> years;
   std::error_code ec;
-  for (const fs::directory_entry& entry :
-       fs::directory_iterator(hcpcs_dir, ec)) {
+  for (const fs::directory_entry& entry : fs::directory_iterator(hcpcs_dir, ec)) {
     const std::string year_name = entry.path().filename().string();
     if (!entry.is_directory() || !IsYearName(year_name)) continue;
     HcpcsYearSource source;
     source.dir = entry.path().string();
     (void)absl::SimpleAtoi(year_name, &source.year);
     std::error_code inner;
-    for (const fs::directory_entry& file :
-         fs::directory_iterator(entry.path(), inner)) {
+    for (const fs::directory_entry& file : fs::directory_iterator(entry.path(), inner)) {
       const std::string name = file.path().filename().string();
       if (!file.is_regular_file()) continue;
-      if (absl::StrContains(name, "ANWEB") &&
-          absl::EndsWithIgnoreCase(name, ".txt")) {
+      if (absl::StrContains(name, "ANWEB") && absl::EndsWithIgnoreCase(name, ".txt")) {
         if (!source.record_file.empty()) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("two HCPCS record files in ", source.dir, ": ",
-                           source.record_file, " and ", year_name, "/", name));
+          return absl::FailedPreconditionError(absl::StrCat("two HCPCS record files in ",
+                                                            source.dir, ": ", source.record_file,
+                                                            " and ", year_name, "/", name));
         }
         source.record_file = absl::StrCat(year_name, "/", name);
       } else if (name == absl::StrCat("proc_notes_", year_name, ".txt")) {
@@ -230,18 +221,16 @@ absl::StatusOr<std::vector<HcpcsYearSource>> DiscoverHcpcsYears(
       }
     }
     if (inner) {
-      return absl::NotFoundError(
-          absl::StrCat("cannot list ", source.dir, ": ", inner.message()));
+      return absl::NotFoundError(absl::StrCat("cannot list ", source.dir, ": ", inner.message()));
     }
     if (!source.record_file.empty()) years.push_back(std::move(source));
   }
   if (ec) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot list ", hcpcs_dir, ": ", ec.message()));
+    return absl::NotFoundError(absl::StrCat("cannot list ", hcpcs_dir, ": ", ec.message()));
   }
   if (years.empty()) {
-    return absl::NotFoundError(absl::StrCat(
-        "no YYYY/ folder with an *ANWEB*.txt file in ", hcpcs_dir));
+    return absl::NotFoundError(
+        absl::StrCat("no YYYY/ folder with an *ANWEB*.txt file in ", hcpcs_dir));
   }
   std::sort(years.begin(), years.end(),
             [](const auto& a, const auto& b) { return a.year < b.year; });
@@ -263,12 +252,10 @@ absl::StatusOr<Icd10cmSources> DiscoverIcd10cmSources(const std::string& icd10cm
     const char* extension;
     std::string* name;
   };
-  Slot slots[] = {{"chapters", ".csv", &sources.chapters},
-                  {"sections", ".csv", &sources.sections},
-                  {"categories", ".csv", &sources.categories},
-                  {"eindex", ".xml", &sources.eindex},
-                  {"neoplasm", ".xml", &sources.neoplasm},
-                  {"drug", ".xml", &sources.drug}};
+  Slot slots[] = {
+      {"chapters", ".csv", &sources.chapters},     {"sections", ".csv", &sources.sections},
+      {"categories", ".csv", &sources.categories}, {"eindex", ".xml", &sources.eindex},
+      {"neoplasm", ".xml", &sources.neoplasm},     {"drug", ".xml", &sources.drug}};
   std::error_code ec;
   for (const fs::directory_entry& entry : fs::directory_iterator(icd10cm_dir, ec)) {
     if (!entry.is_regular_file()) continue;
@@ -277,9 +264,9 @@ absl::StatusOr<Icd10cmSources> DiscoverIcd10cmSources(const std::string& icd10cm
     for (Slot& slot : slots) {
       if (!absl::StrContains(lower, slot.word) || !absl::EndsWith(lower, slot.extension)) continue;
       if (!slot.name->empty()) {
-        return absl::FailedPreconditionError(absl::StrCat("two ICD-10-CM ", slot.word,
-                                                          " files in ", icd10cm_dir, ": ",
-                                                          *slot.name, " and ", name));
+        return absl::FailedPreconditionError(absl::StrCat("two ICD-10-CM ", slot.word, " files in ",
+                                                          icd10cm_dir, ": ", *slot.name, " and ",
+                                                          name));
       }
       *slot.name = name;
     }
@@ -290,8 +277,8 @@ absl::StatusOr<Icd10cmSources> DiscoverIcd10cmSources(const std::string& icd10cm
   bool april = true;
   for (const Slot& slot : slots) {
     if (slot.name->empty()) {
-      return absl::NotFoundError(absl::StrCat("no ICD-10-CM *", slot.word, "*", slot.extension,
-                                              " file in ", icd10cm_dir));
+      return absl::NotFoundError(
+          absl::StrCat("no ICD-10-CM *", slot.word, "*", slot.extension, " file in ", icd10cm_dir));
     }
     april = april && absl::StrContains(absl::AsciiStrToLower(*slot.name),
                                        absl::StrCat("april-1-", sources.fiscal_year));
@@ -300,12 +287,10 @@ absl::StatusOr<Icd10cmSources> DiscoverIcd10cmSources(const std::string& icd10cm
   return sources;
 }
 
-SnapshotBuilder::SnapshotBuilder(SnapshotBuilderOptions options)
-    : options_(std::move(options)) {}
+SnapshotBuilder::SnapshotBuilder(SnapshotBuilderOptions options) : options_(std::move(options)) {}
 
 absl::StatusOr<BuildResult> SnapshotBuilder::Build() const {
-  if (options_.hcpcs_dir.empty() && options_.cpt_file.empty() &&
-      options_.icd10cm_dir.empty()) {
+  if (options_.hcpcs_dir.empty() && options_.cpt_file.empty() && options_.icd10cm_dir.empty()) {
     return absl::InvalidArgumentError(
         "nothing to import: no HCPCS folder, "
         "no CPT file and no ICD-10-CM folder given");
@@ -325,8 +310,7 @@ absl::StatusOr<BuildResult> SnapshotBuilder::Build() const {
     absl::StatusOr<std::string> layout_data =
         ReadFileToString(absl::StrCat(dir, "/", *layout_name));
     if (!layout_data.ok()) return layout_data.status();
-    absl::StatusOr<RecordLayout> layout =
-        ReadRecordLayout(*layout_name, *layout_data);
+    absl::StatusOr<RecordLayout> layout = ReadRecordLayout(*layout_name, *layout_data);
     if (!layout.ok()) return layout.status();
     if (absl::Status s = CheckLayoutAgrees(*layout, *layout_name); !s.ok()) {
       return s;
@@ -335,8 +319,7 @@ absl::StatusOr<BuildResult> SnapshotBuilder::Build() const {
       *snapshot.add_code_tables() = std::move(table);
     }
 
-    absl::StatusOr<std::vector<HcpcsYearSource>> years =
-        DiscoverHcpcsYears(dir);
+    absl::StatusOr<std::vector<HcpcsYearSource>> years = DiscoverHcpcsYears(dir);
     if (!years.ok()) return years.status();
     for (const HcpcsYearSource& year : *years) {
       const absl::Time start = options_.clock();
@@ -346,11 +329,10 @@ absl::StatusOr<BuildResult> SnapshotBuilder::Build() const {
       release.set_label(absl::StrCat("HCPCS ", year.year, " annual"));
       SetJanuaryFirst(year.year, release.mutable_effective_date());
 
-      absl::StatusOr<std::string> data = ReadSource(
-          absl::StrCat(dir, "/", year.record_file), year.record_file, release);
+      absl::StatusOr<std::string> data =
+          ReadSource(absl::StrCat(dir, "/", year.record_file), year.record_file, release);
       if (!data.ok()) return data.status();
-      absl::StatusOr<HcpcsFile> file =
-          ReadHcpcsRecords(year.record_file, *data);
+      absl::StatusOr<HcpcsFile> file = ReadHcpcsRecords(year.record_file, *data);
       if (!file.ok()) return file.status();
       const HcpcsFileCounts& counts = file->counts;
       release.set_code_count(counts.code_first_lines);
@@ -358,18 +340,17 @@ absl::StatusOr<BuildResult> SnapshotBuilder::Build() const {
       release.set_continuation_line_count(counts.continuation_lines);
       release.set_skipped_line_count(counts.skipped_leading_lines +
                                      counts.skipped_trailing_blank_lines);
-      release.mutable_records()->Reserve(
-          static_cast<int>(file->records.size()));
+      release.mutable_records()->Reserve(static_cast<int>(file->records.size()));
       for (auto& record : file->records) {
         *release.add_records() = std::move(record);
       }
 
       if (!year.notes_file.empty()) {
-        absl::StatusOr<std::string> notes_data = ReadSource(
-            absl::StrCat(dir, "/", year.notes_file), year.notes_file, release);
+        absl::StatusOr<std::string> notes_data =
+            ReadSource(absl::StrCat(dir, "/", year.notes_file), year.notes_file, release);
         if (!notes_data.ok()) return notes_data.status();
-        absl::StatusOr<std::vector<catalog::snapshot::v1::ProcessingNote>>
-            notes = ReadProcessingNotes(year.notes_file, *notes_data);
+        absl::StatusOr<std::vector<catalog::snapshot::v1::ProcessingNote>> notes =
+            ReadProcessingNotes(year.notes_file, *notes_data);
         if (!notes.ok()) return notes.status();
         for (auto& note : *notes) {
           *release.add_processing_notes() = std::move(note);
@@ -400,19 +381,16 @@ absl::StatusOr<BuildResult> SnapshotBuilder::Build() const {
     Release& release = *snapshot.add_releases();
     const int year = options_.cpt_year;
     const bool placeholder = options_.cpt_placeholder;
-    release.set_id(placeholder ? absl::StrCat("cpt-sample-", year)
-                               : absl::StrCat("cpt-", year));
+    release.set_id(placeholder ? absl::StrCat("cpt-sample-", year) : absl::StrCat("cpt-", year));
     release.set_code_set(CODE_SET_CPT);
-    release.set_label(placeholder
-                          ? absl::StrCat("CPT ", year,
-                                         " sample (platform placeholder "
-                                         "wording)")
-                          : absl::StrCat("CPT ", year, " annual"));
+    release.set_label(placeholder ? absl::StrCat("CPT ", year,
+                                                 " sample (platform placeholder "
+                                                 "wording)")
+                                  : absl::StrCat("CPT ", year, " annual"));
     SetJanuaryFirst(year, release.mutable_effective_date());
     release.set_placeholder(placeholder);
     const std::string name = fs::path(options_.cpt_file).filename().string();
-    absl::StatusOr<std::string> data =
-        ReadSource(options_.cpt_file, name, release);
+    absl::StatusOr<std::string> data = ReadSource(options_.cpt_file, name, release);
     if (!data.ok()) return data.status();
     absl::StatusOr<CptFile> file = ReadCptFile(name, *data, placeholder);
     if (!file.ok()) return file.status();
@@ -443,8 +421,7 @@ absl::StatusOr<BuildResult> SnapshotBuilder::Build() const {
   const absl::Time now = options_.clock();
   snapshot.mutable_created_at()->set_seconds(absl::ToUnixSeconds(now));
   snapshot.mutable_created_at()->set_nanos(static_cast<int32_t>(
-      (now - absl::FromUnixSeconds(absl::ToUnixSeconds(now))) /
-      absl::Nanoseconds(1)));
+      (now - absl::FromUnixSeconds(absl::ToUnixSeconds(now))) / absl::Nanoseconds(1)));
   return result;
 }
 

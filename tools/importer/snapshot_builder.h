@@ -23,8 +23,7 @@ struct HcpcsYearSource {
 // Every YYYY/ folder directly under `hcpcs_dir` holding exactly one
 // *ANWEB*.txt file, in ascending year order; folders without one are
 // ignored. NotFound if there is none, FailedPrecondition if a folder has two.
-absl::StatusOr<std::vector<HcpcsYearSource>> DiscoverHcpcsYears(
-    const std::string& hcpcs_dir);
+absl::StatusOr<std::vector<HcpcsYearSource>> DiscoverHcpcsYears(const std::string& hcpcs_dir);
 
 // The six ICD-10-CM files of one fiscal-year folder, by name: the one file
 // whose name holds "chapters", "sections", "categories" (.csv), "eindex",

@@ -4,10 +4,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/hash.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tools/importer/cpt_file_reader.h"
-#include "common/hash.h"
 #include "tools/importer/snapshot_io.h"
 #include "tools/importer/test_util.h"
 #include "tools/importer/text_util.h"
@@ -46,8 +46,7 @@ void MakeHcpcsDir(const ScopedTempDir& dir, const std::vector<int>& years) {
 }
 
 TEST(DiscoverHcpcsYearsTest, FindsTheThreeSharedYears) {
-  absl::StatusOr<std::vector<HcpcsYearSource>> years =
-      DiscoverHcpcsYears(HcpcsDir());
+  absl::StatusOr<std::vector<HcpcsYearSource>> years = DiscoverHcpcsYears(HcpcsDir());
   ASSERT_TRUE(years.ok()) << years.status();
   ASSERT_EQ(years->size(), 3u);
   EXPECT_EQ((*years)[0].year, 2017);
@@ -63,8 +62,7 @@ TEST(DiscoverHcpcsYearsTest, FutureYearFolderIsImportedWithNoCodeChange) {
   WriteFile(dir.Path("2021/README.txt"), "not yet published\n");
   WriteFile(dir.Path("notes/HCPC_ANWEB.txt"), "not a year folder\n");
 
-  absl::StatusOr<BuildResult> result =
-      SnapshotBuilder(Options(dir.path(), "")).Build();
+  absl::StatusOr<BuildResult> result = SnapshotBuilder(Options(dir.path(), "")).Build();
   ASSERT_TRUE(result.ok()) << result.status();
   const auto& releases = result->snapshot.releases();
   ASSERT_EQ(releases.size(), 2);
@@ -84,14 +82,12 @@ TEST(DiscoverHcpcsYearsTest, TwoRecordFilesInOneYearFail) {
   ScopedTempDir dir;
   MakeHcpcsDir(dir, {2019});
   WriteFile(dir.Path("2019/HCPC2019_ANWEB_copy.txt"), "");
-  EXPECT_EQ(DiscoverHcpcsYears(dir.path()).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(DiscoverHcpcsYears(dir.path()).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(DiscoverHcpcsYearsTest, FolderWithoutYearsIsNotFound) {
   ScopedTempDir dir;
-  EXPECT_EQ(DiscoverHcpcsYears(dir.path()).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(DiscoverHcpcsYears(dir.path()).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST(SnapshotBuilderTest, BuildsAllReleasesFromSharedDataAndCptSample) {
@@ -144,8 +140,7 @@ TEST(SnapshotBuilderTest, BuildsAllReleasesFromSharedDataAndCptSample) {
   EXPECT_EQ(cpt.sources(0).name(), "cpt_sample.tsv");
   bool saw_0538t = false, saw_99213 = false;
   for (const auto& record : cpt.records()) {
-    EXPECT_THAT(record.long_description(),
-                HasSubstr(std::string(kPlaceholderMark)));
+    EXPECT_THAT(record.long_description(), HasSubstr(std::string(kPlaceholderMark)));
     saw_0538t |= record.code() == "0538T";
     saw_99213 |= record.code() == "99213";
   }
@@ -188,13 +183,9 @@ TEST(SnapshotBuilderTest, MalformedLineInAnyYearFailsTheWholeBuild) {
   ScopedTempDir dir;
   MakeHcpcsDir(dir, {2019});
   WriteFile(dir.Path("2020/HCPC2020_CONTR_ANWEB.txt"),
-            "Disclaimer\r\n" +
-                testing::HcpcsLine({{1, "A0001"}, {11, "3"}, {12, "Ok"}}) +
-                "\r\n" +
-                testing::HcpcsLine({{1, "A0002"}, {11, "3"}, {277, "2019"}}) +
-                "\r\n");
-  absl::StatusOr<BuildResult> result =
-      SnapshotBuilder(Options(dir.path(), "")).Build();
+            "Disclaimer\r\n" + testing::HcpcsLine({{1, "A0001"}, {11, "3"}, {12, "Ok"}}) + "\r\n" +
+                testing::HcpcsLine({{1, "A0002"}, {11, "3"}, {277, "2019"}}) + "\r\n");
+  absl::StatusOr<BuildResult> result = SnapshotBuilder(Options(dir.path(), "")).Build();
   EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(result.status().message(),
             "2020/HCPC2020_CONTR_ANWEB.txt:3: action_effective_date '2019' is "

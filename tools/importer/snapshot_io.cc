@@ -57,8 +57,7 @@ absl::Status WriteFileAtomically(const std::string& dir, absl::string_view name,
   };
   size_t written = 0;
   while (written < contents.size()) {
-    const ssize_t n =
-        ::write(fd, contents.data() + written, contents.size() - written);
+    const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
       return fail("cannot write");
@@ -84,8 +83,7 @@ absl::Status WriteFileAtomically(const std::string& dir, absl::string_view name,
 bool IsSnapshotId(absl::string_view id) {
   if (id.size() != 16) return false;
   for (char c : id) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c)) &&
-        !(c >= 'a' && c <= 'f')) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c)) && !(c >= 'a' && c <= 'f')) {
       return false;
     }
   }
@@ -107,36 +105,31 @@ std::string ComputeSnapshotId(const Snapshot& snapshot) {
   return common::Sha256::ToHex(sha.Finish()).substr(0, 16);
 }
 
-absl::StatusOr<std::string> WriteSnapshot(const Snapshot& snapshot,
-                                          const std::string& out_dir) {
+absl::StatusOr<std::string> WriteSnapshot(const Snapshot& snapshot, const std::string& out_dir) {
   if (snapshot.format_version() != FORMAT_VERSION_1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("refusing to write format_version ",
-                     FormatVersion_Name(snapshot.format_version())));
+    return absl::InvalidArgumentError(absl::StrCat("refusing to write format_version ",
+                                                   FormatVersion_Name(snapshot.format_version())));
   }
   if (!IsSnapshotId(snapshot.snapshot_id())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "snapshot_id '", snapshot.snapshot_id(), "' is not 16 hex digits"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("snapshot_id '", snapshot.snapshot_id(), "' is not 16 hex digits"));
   }
-  const std::string snapshots_dir =
-      absl::StrCat(out_dir, "/", kSnapshotsDirName);
+  const std::string snapshots_dir = absl::StrCat(out_dir, "/", kSnapshotsDirName);
   std::error_code ec;
   std::filesystem::create_directories(snapshots_dir, ec);
   if (ec) {
-    return absl::InternalError(
-        absl::StrCat("cannot create ", snapshots_dir, ": ", ec.message()));
+    return absl::InternalError(absl::StrCat("cannot create ", snapshots_dir, ": ", ec.message()));
   }
   std::string bytes;
   if (!snapshot.SerializeToString(&bytes)) {
     return absl::InternalError("cannot serialize the snapshot");
   }
   const std::string file_name = absl::StrCat(snapshot.snapshot_id(), ".pb");
-  if (absl::Status s = WriteFileAtomically(snapshots_dir, file_name, bytes);
-      !s.ok()) {
+  if (absl::Status s = WriteFileAtomically(snapshots_dir, file_name, bytes); !s.ok()) {
     return s;
   }
-  if (absl::Status s = WriteFileAtomically(out_dir, kCurrentFileName,
-                                           absl::StrCat(file_name, "\n"));
+  if (absl::Status s =
+          WriteFileAtomically(out_dir, kCurrentFileName, absl::StrCat(file_name, "\n"));
       !s.ok()) {
     return s;
   }
@@ -151,14 +144,12 @@ absl::StatusOr<Snapshot> ReadSnapshot(const std::string& path) {
   if (in.bad()) return absl::InternalError(absl::StrCat("cannot read ", path));
   Snapshot snapshot;
   if (!snapshot.ParseFromString(std::move(bytes).str())) {
-    return absl::DataLossError(
-        absl::StrCat(path, " is not a readable catalog snapshot"));
+    return absl::DataLossError(absl::StrCat(path, " is not a readable catalog snapshot"));
   }
   if (snapshot.format_version() != FORMAT_VERSION_1) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(path, " has snapshot format_version ",
-                     static_cast<int>(snapshot.format_version()),
-                     "; this reader understands only FORMAT_VERSION_1"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, " has snapshot format_version ", static_cast<int>(snapshot.format_version()),
+        "; this reader understands only FORMAT_VERSION_1"));
   }
   return snapshot;
 }
@@ -173,18 +164,16 @@ absl::StatusOr<std::string> ResolveCurrentSnapshot(const std::string& out_dir) {
   contents << in.rdbuf();
   const std::string text = std::move(contents).str();
   const absl::string_view name = absl::StripAsciiWhitespace(text);
-  if (name.empty() || absl::StrContains(name, "/") ||
-      absl::StrContains(name, "\n") || absl::StartsWith(name, ".") ||
-      !absl::EndsWith(name, ".pb")) {
-    return absl::DataLossError(absl::StrCat(
-        current_path, " does not hold a snapshot file name: '", name, "'"));
+  if (name.empty() || absl::StrContains(name, "/") || absl::StrContains(name, "\n") ||
+      absl::StartsWith(name, ".") || !absl::EndsWith(name, ".pb")) {
+    return absl::DataLossError(
+        absl::StrCat(current_path, " does not hold a snapshot file name: '", name, "'"));
   }
-  const std::string path =
-      absl::StrCat(out_dir, "/", kSnapshotsDirName, "/", name);
+  const std::string path = absl::StrCat(out_dir, "/", kSnapshotsDirName, "/", name);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    return absl::NotFoundError(absl::StrCat(current_path, " names ", name,
-                                            " but ", path, " does not exist"));
+    return absl::NotFoundError(
+        absl::StrCat(current_path, " names ", name, " but ", path, " does not exist"));
   }
   return path;
 }

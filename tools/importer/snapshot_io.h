@@ -30,14 +30,12 @@ std::string ComputeSnapshotId(const catalog::snapshot::v1::Snapshot& snapshot);
 // <out_dir>/CURRENT at it. Returns the snapshot file's path. The snapshot
 // must have format_version FORMAT_VERSION_1 and a 16-hex-digit snapshot_id
 // (InvalidArgument otherwise); folders are created as needed.
-absl::StatusOr<std::string> WriteSnapshot(
-    const catalog::snapshot::v1::Snapshot& snapshot,
-    const std::string& out_dir);
+absl::StatusOr<std::string> WriteSnapshot(const catalog::snapshot::v1::Snapshot& snapshot,
+                                          const std::string& out_dir);
 
 // Reads one snapshot file. NotFound if missing, DataLoss if it does not
 // parse, FailedPrecondition if its format_version is not FORMAT_VERSION_1.
-absl::StatusOr<catalog::snapshot::v1::Snapshot> ReadSnapshot(
-    const std::string& path);
+absl::StatusOr<catalog::snapshot::v1::Snapshot> ReadSnapshot(const std::string& path);
 
 // The path of the snapshot <out_dir>/CURRENT names. NotFound if CURRENT or
 // the file it names is missing; DataLoss if CURRENT does not hold a plain

@@ -93,11 +93,9 @@ TEST(SnapshotIoTest, NewSnapshotReplacesCurrentAndLeavesNoTemporaryFiles) {
   ASSERT_TRUE(current.ok()) << current.status();
   EXPECT_EQ(*current, dir.Path("snapshots/" + second.snapshot_id() + ".pb"));
   // The older snapshot stays readable for replicas still loading it.
-  EXPECT_TRUE(std::filesystem::exists(
-      dir.Path("snapshots/" + first.snapshot_id() + ".pb")));
+  EXPECT_TRUE(std::filesystem::exists(dir.Path("snapshots/" + first.snapshot_id() + ".pb")));
   int entries = 0;
-  for (const auto& entry :
-       std::filesystem::recursive_directory_iterator(dir.path())) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path())) {
     EXPECT_NE(entry.path().filename().string()[0], '.') << entry.path();
     ++entries;
   }
@@ -132,21 +130,16 @@ TEST(SnapshotIoTest, WriteRefusesWrongVersionOrUnsafeId) {
 
 TEST(SnapshotIoTest, MissingOrCorruptFilesAreReported) {
   ScopedTempDir dir;
-  EXPECT_EQ(ResolveCurrentSnapshot(dir.path()).status().code(),
-            absl::StatusCode::kNotFound);
-  EXPECT_EQ(ReadSnapshot(dir.Path("nope.pb")).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ResolveCurrentSnapshot(dir.path()).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ReadSnapshot(dir.Path("nope.pb")).status().code(), absl::StatusCode::kNotFound);
 
   WriteFile(dir.Path("CURRENT"), "../outside.pb\n");
-  EXPECT_EQ(ResolveCurrentSnapshot(dir.path()).status().code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(ResolveCurrentSnapshot(dir.path()).status().code(), absl::StatusCode::kDataLoss);
   WriteFile(dir.Path("CURRENT"), "0123456789abcdef.pb\n");
-  EXPECT_EQ(ResolveCurrentSnapshot(dir.path()).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ResolveCurrentSnapshot(dir.path()).status().code(), absl::StatusCode::kNotFound);
 
   WriteFile(dir.Path("garbage.pb"), "\xff\xff\xff not a protobuf");
-  EXPECT_EQ(ReadSnapshot(dir.Path("garbage.pb")).status().code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(ReadSnapshot(dir.Path("garbage.pb")).status().code(), absl::StatusCode::kDataLoss);
 }
 
 }  // namespace

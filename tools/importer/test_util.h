@@ -30,8 +30,7 @@ inline std::string HcpcsDir() { return SharedDataPath("hcpcs"); }
 class ScopedTempDir {
  public:
   ScopedTempDir() {
-    std::string pattern =
-        absl::StrCat(::testing::TempDir(), "/ca_importer_XXXXXX");
+    std::string pattern = absl::StrCat(::testing::TempDir(), "/ca_importer_XXXXXX");
     std::vector<char> buffer(pattern.begin(), pattern.end());
     buffer.push_back('\0');
     const char* made = ::mkdtemp(buffer.data());
@@ -46,9 +45,7 @@ class ScopedTempDir {
   ScopedTempDir& operator=(const ScopedTempDir&) = delete;
 
   const std::string& path() const { return path_; }
-  std::string Path(absl::string_view relative) const {
-    return absl::StrCat(path_, "/", relative);
-  }
+  std::string Path(absl::string_view relative) const { return absl::StrCat(path_, "/", relative); }
 
  private:
   std::string path_;
@@ -56,8 +53,7 @@ class ScopedTempDir {
 
 // Writes `contents` to `path`, creating parent folders.
 inline void WriteFile(const std::string& path, absl::string_view contents) {
-  std::filesystem::create_directories(
-      std::filesystem::path(path).parent_path());
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
   ASSERT_TRUE(out.good()) << path;
@@ -65,14 +61,12 @@ inline void WriteFile(const std::string& path, absl::string_view contents) {
 
 inline void CopyFile(const std::string& from, const std::string& to) {
   std::filesystem::create_directories(std::filesystem::path(to).parent_path());
-  std::filesystem::copy_file(from, to,
-                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing);
 }
 
 // Builds one fixed-width HCPCS line: `fields` are (1-based column, text)
 // pairs written over a 320-space line.
-inline std::string HcpcsLine(std::vector<std::pair<int, std::string>> fields,
-                             size_t length = 320) {
+inline std::string HcpcsLine(std::vector<std::pair<int, std::string>> fields, size_t length = 320) {
   std::string line(length, ' ');
   for (const auto& [column, text] : fields) {
     if (line.size() < column - 1 + text.size()) {

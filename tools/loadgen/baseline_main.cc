@@ -20,17 +20,14 @@ ABSL_FLAG(std::string, forward_to, "",
 namespace codingahead::loadgen {
 namespace {
 
-class BaselineServiceImpl final
-    : public testing::v1::BaselineService::CallbackService {
+class BaselineServiceImpl final : public testing::v1::BaselineService::CallbackService {
  public:
-  explicit BaselineServiceImpl(
-      std::unique_ptr<testing::v1::BaselineService::Stub> downstream)
+  explicit BaselineServiceImpl(std::unique_ptr<testing::v1::BaselineService::Stub> downstream)
       : downstream_(std::move(downstream)) {}
 
-  grpc::ServerUnaryReactor* Empty(
-      grpc::CallbackServerContext* context,
-      const testing::v1::EmptyRequest* request,
-      testing::v1::EmptyResponse* response) override {
+  grpc::ServerUnaryReactor* Empty(grpc::CallbackServerContext* context,
+                                  const testing::v1::EmptyRequest* request,
+                                  testing::v1::EmptyResponse* response) override {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     if (downstream_ == nullptr) {
       // Echoes the payload, so --payload_bytes sizes both directions.
@@ -44,8 +41,7 @@ class BaselineServiceImpl final
     auto* stub = downstream_.get();
     common::CallAsync<testing::v1::EmptyRequest, testing::v1::EmptyResponse>(
         [stub](grpc::ClientContext* c, const testing::v1::EmptyRequest* q,
-               testing::v1::EmptyResponse* r,
-               std::function<void(grpc::Status)> done) {
+               testing::v1::EmptyResponse* r, std::function<void(grpc::Status)> done) {
           stub->async()->Empty(c, q, r, std::move(done));
         },
         options, *request,
@@ -61,17 +57,16 @@ class BaselineServiceImpl final
 };
 
 int Main() {
-  common::ServerConfig config = common::ServerConfigFromFlags(
-      {"baseline", /*grpc_port=*/0, /*metrics_port=*/0});
+  common::ServerConfig config =
+      common::ServerConfigFromFlags({"baseline", /*grpc_port=*/0, /*metrics_port=*/0});
   std::unique_ptr<testing::v1::BaselineService::Stub> downstream;
   if (std::string target = absl::GetFlag(FLAGS_forward_to); !target.empty()) {
     downstream = testing::v1::BaselineService::NewStub(
         grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
   }
   BaselineServiceImpl service(std::move(downstream));
-  return common::RunUntilSignalled(
-      config, std::make_shared<prometheus::Registry>(), {&service},
-      {"codingahead.testing.v1.BaselineService"});
+  return common::RunUntilSignalled(config, std::make_shared<prometheus::Registry>(), {&service},
+                                   {"codingahead.testing.v1.BaselineService"});
 }
 
 }  // namespace

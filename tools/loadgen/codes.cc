@@ -9,31 +9,26 @@ namespace codingahead::loadgen {
 
 namespace snapshot_v1 = ::codingahead::catalog::snapshot::v1;
 
-absl::StatusOr<std::vector<std::string>> CodesFromSnapshot(
-    const snapshot_v1::Snapshot& snapshot) {
+absl::StatusOr<std::vector<std::string>> CodesFromSnapshot(const snapshot_v1::Snapshot& snapshot) {
   // Releases are in ascending effective-date order within a code set.
   const snapshot_v1::Release* newest = nullptr;
   for (const auto& release : snapshot.releases()) {
     if (release.code_set() == snapshot_v1::CODE_SET_HCPCS) newest = &release;
   }
-  if (newest == nullptr)
-    return absl::NotFoundError("snapshot has no HCPCS release");
+  if (newest == nullptr) return absl::NotFoundError("snapshot has no HCPCS release");
   std::vector<std::string> codes;
   for (const auto& record : newest->records()) {
-    if (record.kind() == snapshot_v1::RECORD_KIND_CODE &&
-        !record.code().empty()) {
+    if (record.kind() == snapshot_v1::RECORD_KIND_CODE && !record.code().empty()) {
       codes.push_back(record.code());
     }
   }
   if (codes.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("release ", newest->id(), " has no codes"));
+    return absl::NotFoundError(absl::StrCat("release ", newest->id(), " has no codes"));
   }
   return codes;
 }
 
-absl::StatusOr<std::vector<std::string>> CodesFromSnapshotDir(
-    const std::string& dir) {
+absl::StatusOr<std::vector<std::string>> CodesFromSnapshotDir(const std::string& dir) {
   auto path = importer::ResolveCurrentSnapshot(dir);
   if (!path.ok()) return path.status();
   auto snapshot = importer::ReadSnapshot(*path);
@@ -49,8 +44,7 @@ absl::StatusOr<std::vector<std::string>> ProbeCatalogCodes(
   for (char letter : std::string("AEGJKLQ")) {
     for (int n = 0; n < 10000 && codes.size() < want; n += 7) {
       grpc::ClientContext context;
-      context.set_deadline(std::chrono::system_clock::now() +
-                           std::chrono::seconds(2));
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
       catalog::v1::GetCodeRequest request;
       request.set_code(absl::StrFormat("%c%04d", letter, n));
       catalog::v1::GetCodeResponse response;
@@ -60,13 +54,12 @@ absl::StatusOr<std::vector<std::string>> ProbeCatalogCodes(
       } else if (last.error_code() == grpc::StatusCode::UNAVAILABLE ||
                  last.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
                  last.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
-        return absl::UnavailableError(absl::StrCat(
-            "catalog did not answer GetCode: ", last.error_message()));
+        return absl::UnavailableError(
+            absl::StrCat("catalog did not answer GetCode: ", last.error_message()));
       }
     }
   }
-  if (codes.empty())
-    return absl::NotFoundError("the catalog answered no probed code");
+  if (codes.empty()) return absl::NotFoundError("the catalog answered no probed code");
   return codes;
 }
 

@@ -20,8 +20,7 @@ absl::StatusOr<std::vector<std::string>> CodesFromSnapshot(
     const catalog::snapshot::v1::Snapshot& snapshot);
 
 // CodesFromSnapshot() of the snapshot `<dir>/CURRENT` names.
-absl::StatusOr<std::vector<std::string>> CodesFromSnapshotDir(
-    const std::string& dir);
+absl::StatusOr<std::vector<std::string>> CodesFromSnapshotDir(const std::string& dir);
 
 // Without a snapshot: asks the catalog for HCPCS-shaped candidates
 // (A0000-V9999 in steps) until `want` answer OK.

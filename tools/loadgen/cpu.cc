@@ -35,8 +35,7 @@ std::optional<int64_t> ParseProcStatCpuTicks(absl::string_view stat) {
   if (fields.size() <= kStime) return std::nullopt;
   int64_t utime = 0;
   int64_t stime = 0;
-  if (!absl::SimpleAtoi(fields[kUtime], &utime) ||
-      !absl::SimpleAtoi(fields[kStime], &stime)) {
+  if (!absl::SimpleAtoi(fields[kUtime], &utime) || !absl::SimpleAtoi(fields[kStime], &stime)) {
     return std::nullopt;
   }
   return utime + stime;
@@ -62,8 +61,7 @@ MachineInfo DescribeMachine() {
     if (absl::StartsWith(line, "model name")) {
       size_t colon = line.find(':');
       if (colon != std::string::npos) {
-        info.cpu_model =
-            std::string(absl::StripAsciiWhitespace(line.substr(colon + 1)));
+        info.cpu_model = std::string(absl::StripAsciiWhitespace(line.substr(colon + 1)));
       }
       break;
     }
@@ -71,17 +69,14 @@ MachineInfo DescribeMachine() {
   std::ifstream meminfo("/proc/meminfo");
   for (std::string line; std::getline(meminfo, line);) {
     if (absl::StartsWith(line, "MemTotal:")) {
-      std::vector<absl::string_view> parts =
-          absl::StrSplit(line, ' ', absl::SkipEmpty());
+      std::vector<absl::string_view> parts = absl::StrSplit(line, ' ', absl::SkipEmpty());
       int64_t kib = 0;
-      if (parts.size() >= 2 && absl::SimpleAtoi(parts[1], &kib))
-        info.memory_bytes = kib * 1024;
+      if (parts.size() >= 2 && absl::SimpleAtoi(parts[1], &kib)) info.memory_bytes = kib * 1024;
       break;
     }
   }
   utsname name{};
-  if (uname(&name) == 0)
-    info.kernel = absl::StrCat(name.sysname, " ", name.release);
+  if (uname(&name) == 0) info.kernel = absl::StrCat(name.sysname, " ", name.release);
   return info;
 }
 

@@ -14,8 +14,7 @@ size_t LatencyHistogram::BucketIndex(uint64_t value) {
   int top_bit = 63 - std::countl_zero(value);  // >= kSubBucketBits
   int shift = top_bit - (kSubBucketBits - 1);
   uint64_t mantissa = value >> shift;  // in [kSubBucketHalf, kSubBucketCount)
-  return kSubBucketCount +
-         static_cast<size_t>(top_bit - kSubBucketBits) * kSubBucketHalf +
+  return kSubBucketCount + static_cast<size_t>(top_bit - kSubBucketBits) * kSubBucketHalf +
          static_cast<size_t>(mantissa - kSubBucketHalf);
 }
 
@@ -63,8 +62,7 @@ double LatencyHistogram::Mean() const {
 uint64_t LatencyHistogram::Percentile(double p) const {
   if (count_ == 0) return 0;
   p = std::clamp(p, 0.0, 100.0);
-  uint64_t rank =
-      static_cast<uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_)));
+  uint64_t rank = static_cast<uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_)));
   rank = std::clamp<uint64_t>(rank, 1, count_);
   if (rank == count_) return max_;  // the largest sample is known exactly
   uint64_t seen = 0;

@@ -56,8 +56,7 @@ class Trampoline {
       {
         absl::MutexLock lock(&mu_);
         mu_.Await(absl::Condition(
-            +[](Trampoline* t) { return t->done_ || !t->queue_.empty(); },
-            this));
+            +[](Trampoline* t) { return t->done_ || !t->queue_.empty(); }, this));
         if (queue_.empty()) return;
         fn = std::move(queue_.front());
         queue_.pop_front();
@@ -78,8 +77,7 @@ class LoadRun;
 // (sequential) completions, and read after it has stopped.
 class Stream {
  public:
-  Stream(LoadRun* run, std::unique_ptr<Call> call)
-      : run_(run), call_(std::move(call)) {}
+  Stream(LoadRun* run, std::unique_ptr<Call> call) : run_(run), call_(std::move(call)) {}
   void Next();
   LatencyHistogram latency;
   std::array<uint64_t, kStatusCodes> codes{};
@@ -97,10 +95,9 @@ class LoadRun {
  public:
   LoadRun(const LoadOptions& options, int64_t window_start_ns)
       : options_(options), window_start_ns_(window_start_ns) {
-    window_end_ns_ =
-        options.requests > 0
-            ? std::numeric_limits<int64_t>::max()
-            : window_start_ns + absl::ToInt64Nanoseconds(options.duration);
+    window_end_ns_ = options.requests > 0
+                         ? std::numeric_limits<int64_t>::max()
+                         : window_start_ns + absl::ToInt64Nanoseconds(options.duration);
   }
 
   const LoadOptions& options() const { return options_; }
@@ -110,8 +107,7 @@ class LoadRun {
   // Whether a call completing at `now` counts (and, in count mode, claims
   // one of the requested completions).
   bool Counts(int64_t now) {
-    if (now < window_start_ns_ ||
-        now >= window_end_ns_.load(std::memory_order_acquire)) {
+    if (now < window_start_ns_ || now >= window_end_ns_.load(std::memory_order_acquire)) {
       return false;
     }
     if (options_.requests == 0) return true;
@@ -137,10 +133,9 @@ class LoadRun {
   }
   bool WaitAllDone(absl::Duration timeout) {
     absl::MutexLock lock(&mu_);
-    return mu_.AwaitWithTimeout(
-        absl::Condition(
-            +[](int* active) { return *active == 0; }, &active_),
-        timeout);
+    return mu_.AwaitWithTimeout(absl::Condition(
+                                    +[](int* active) { return *active == 0; }, &active_),
+                                timeout);
   }
   // Count mode: until the last requested call, or `timeout`.
   bool WaitForLimit(absl::Duration timeout) {
@@ -152,9 +147,7 @@ class LoadRun {
   }
 
   int64_t window_start_ns() const { return window_start_ns_; }
-  int64_t window_end_ns() const {
-    return window_end_ns_.load(std::memory_order_acquire);
-  }
+  int64_t window_end_ns() const { return window_end_ns_.load(std::memory_order_acquire); }
 
  private:
   const LoadOptions options_;
@@ -179,12 +172,10 @@ void Stream::Next() {
   }
   ++inline_depth;
   context_ = std::make_unique<grpc::ClientContext>();
-  context_->set_deadline(
-      std::chrono::system_clock::now() +
-      absl::ToChronoNanoseconds(run_->options().call_timeout));
+  context_->set_deadline(std::chrono::system_clock::now() +
+                         absl::ToChronoNanoseconds(run_->options().call_timeout));
   started_ns_ = NowNanos();
-  call_->Start(context_.get(), sequence_++,
-               [this](const grpc::Status& status) { OnDone(status); });
+  call_->Start(context_.get(), sequence_++, [this](const grpc::Status& status) { OnDone(status); });
   --inline_depth;
 }
 
@@ -193,9 +184,7 @@ void Stream::OnDone(const grpc::Status& status) {
   if (run_->Counts(now)) {
     latency.Record(static_cast<uint64_t>(now - started_ns_));
     int code = static_cast<int>(status.error_code());
-    ++codes[code >= 0 && code < kStatusCodes
-                ? code
-                : static_cast<int>(grpc::StatusCode::UNKNOWN)];
+    ++codes[code >= 0 && code < kStatusCodes ? code : static_cast<int>(grpc::StatusCode::UNKNOWN)];
   }
   Next();
 }
@@ -208,8 +197,7 @@ struct CpuSnapshot {
 CpuSnapshot TakeCpuSnapshot(const std::vector<ServerProcess>& servers) {
   CpuSnapshot s;
   s.self_us = SelfCpuMicros();
-  for (const ServerProcess& p : servers)
-    s.servers_us.push_back(ProcessCpuMicros(p.pid));
+  for (const ServerProcess& p : servers) s.servers_us.push_back(ProcessCpuMicros(p.pid));
   return s;
 }
 
@@ -261,24 +249,22 @@ std::string StatusCodeName(grpc::StatusCode code) {
   }
 }
 
-std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(
-    const std::string& target, int count, absl::Duration connect_timeout) {
+std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& target, int count,
+                                                         absl::Duration connect_timeout) {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < std::max(1, count); ++i) {
     grpc::ChannelArguments args;
     // Each channel its own subchannel, hence its own TCP connection.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("codingahead.loadgen_channel", i);
-    channels.push_back(grpc::CreateCustomChannel(
-        target, grpc::InsecureChannelCredentials(), args));
+    channels.push_back(grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
   }
   auto deadline = absl::ToChronoTime(absl::Now() + connect_timeout);
   for (auto& channel : channels) channel->WaitForConnected(deadline);
   return channels;
 }
 
-grpc::Status ProbeOnce(Workload& workload,
-                       const std::shared_ptr<grpc::Channel>& channel,
+grpc::Status ProbeOnce(Workload& workload, const std::shared_ptr<grpc::Channel>& channel,
                        absl::Duration timeout) {
   std::unique_ptr<Call> call = workload.NewCall(0, 1, channel);
   grpc::ClientContext context;
@@ -293,24 +279,22 @@ grpc::Status ProbeOnce(Workload& workload,
   return result;
 }
 
-absl::StatusOr<RunResult> RunLoad(
-    Workload& workload,
-    const std::vector<std::shared_ptr<grpc::Channel>>& channels,
-    const LoadOptions& options, const std::vector<ServerProcess>& servers) {
+absl::StatusOr<RunResult> RunLoad(Workload& workload,
+                                  const std::vector<std::shared_ptr<grpc::Channel>>& channels,
+                                  const LoadOptions& options,
+                                  const std::vector<ServerProcess>& servers) {
   if (channels.empty()) return absl::InvalidArgumentError("no channels");
-  if (options.streams < 1)
-    return absl::InvalidArgumentError("streams must be at least 1");
+  if (options.streams < 1) return absl::InvalidArgumentError("streams must be at least 1");
   if (options.duration <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("duration must be positive");
   }
   int64_t start_ns = NowNanos();
-  auto run = std::make_unique<LoadRun>(
-      options, start_ns + absl::ToInt64Nanoseconds(options.warmup));
+  auto run =
+      std::make_unique<LoadRun>(options, start_ns + absl::ToInt64Nanoseconds(options.warmup));
   std::vector<std::unique_ptr<Stream>> streams;
   for (int i = 0; i < options.streams; ++i) {
     streams.push_back(std::make_unique<Stream>(
-        run.get(),
-        workload.NewCall(i, options.streams, channels[i % channels.size()])));
+        run.get(), workload.NewCall(i, options.streams, channels[i % channels.size()])));
   }
   for (auto& stream : streams) {
     run->StreamStarted();
@@ -321,8 +305,7 @@ absl::StatusOr<RunResult> RunLoad(
   CpuSnapshot before = TakeCpuSnapshot(servers);
   if (options.requests > 0) {
     if (!run->WaitForLimit(options.duration)) {
-      run->EndWindowAt(run->window_start_ns() +
-                       absl::ToInt64Nanoseconds(options.duration));
+      run->EndWindowAt(run->window_start_ns() + absl::ToInt64Nanoseconds(options.duration));
       run->Stop();
     }
   } else {
@@ -335,13 +318,11 @@ absl::StatusOr<RunResult> RunLoad(
     // The streams still reference the run: leave both alive rather than crash.
     for (auto& stream : streams) stream.release();
     run.release();
-    return absl::DeadlineExceededError(
-        "calls still outstanding long after their deadline");
+    return absl::DeadlineExceededError("calls still outstanding long after their deadline");
   }
 
   RunResult result;
-  result.seconds =
-      static_cast<double>(run->window_end_ns() - run->window_start_ns()) / 1e9;
+  result.seconds = static_cast<double>(run->window_end_ns() - run->window_start_ns()) / 1e9;
   std::array<uint64_t, kStatusCodes> codes{};
   for (const auto& stream : streams) {
     result.latency_ns.Merge(stream->latency);
@@ -361,15 +342,12 @@ absl::StatusOr<RunResult> RunLoad(
   result.ok = codes[0];
   if (result.requests > 0) {
     double n = static_cast<double>(result.requests);
-    result.client_cpu_us_per_req =
-        static_cast<double>(after.self_us - before.self_us) / n;
+    result.client_cpu_us_per_req = static_cast<double>(after.self_us - before.self_us) / n;
     double server_total = 0;
     bool any = false;
     for (size_t i = 0; i < servers.size(); ++i) {
-      if (!before.servers_us[i].has_value() || !after.servers_us[i].has_value())
-        continue;
-      double per =
-          static_cast<double>(*after.servers_us[i] - *before.servers_us[i]) / n;
+      if (!before.servers_us[i].has_value() || !after.servers_us[i].has_value()) continue;
+      double per = static_cast<double>(*after.servers_us[i] - *before.servers_us[i]) / n;
       result.server_cpu_us_per_req_by_process[servers[i].name] = per;
       server_total += per;
       any = true;

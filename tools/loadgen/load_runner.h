@@ -42,21 +42,20 @@ struct ServerProcess {
 // `count` channels to `target` that do not share connections
 // (GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL), each connected before returning
 // (or after `connect_timeout`, whatever comes first).
-std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(
-    const std::string& target, int count, absl::Duration connect_timeout);
+std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& target, int count,
+                                                         absl::Duration connect_timeout);
 
 // Runs `workload` closed-loop over `channels` (stream i uses channel
 // i % channels.size()). Counts every call completed in the measured window;
 // client CPU from getrusage, server CPU from /proc/<pid>/stat of `servers`.
-absl::StatusOr<RunResult> RunLoad(
-    Workload& workload,
-    const std::vector<std::shared_ptr<grpc::Channel>>& channels,
-    const LoadOptions& options, const std::vector<ServerProcess>& servers);
+absl::StatusOr<RunResult> RunLoad(Workload& workload,
+                                  const std::vector<std::shared_ptr<grpc::Channel>>& channels,
+                                  const LoadOptions& options,
+                                  const std::vector<ServerProcess>& servers);
 
 // One call through a fresh slot of `workload`: the status a scenario's calls
 // get, to refuse measuring a service that answers UNIMPLEMENTED.
-grpc::Status ProbeOnce(Workload& workload,
-                       const std::shared_ptr<grpc::Channel>& channel,
+grpc::Status ProbeOnce(Workload& workload, const std::shared_ptr<grpc::Channel>& channel,
                        absl::Duration timeout);
 
 // "RESOURCE_EXHAUSTED" for grpc::StatusCode::RESOURCE_EXHAUSTED, etc.

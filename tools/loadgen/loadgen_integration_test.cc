@@ -16,18 +16,17 @@
 namespace codingahead::loadgen {
 namespace {
 
-TEST(LoadgenIntegrationTest,
-     BaselineRunReportsThroughputAndOrderedPercentiles) {
+TEST(LoadgenIntegrationTest, BaselineRunReportsThroughputAndOrderedPercentiles) {
   testing::TempDir dir("ca-loadgen-test");
   std::string out = dir.path() + "/out.txt";
-  auto exit_code = testing::RunCommand(
-      {{CA_LOADGEN_BINARY, "--scenarios=baseline", "--rounds=1",
-        "--warmup_seconds=0.3", "--duration_seconds=1", "--streams=4",
-        "--channels=2", "--json", "--work_dir=" + dir.path() + "/work"},
-       out,
-       "",
-       ""},
-      absl::Seconds(30));
+  auto exit_code =
+      testing::RunCommand({{CA_LOADGEN_BINARY, "--scenarios=baseline", "--rounds=1",
+                            "--warmup_seconds=0.3", "--duration_seconds=1", "--streams=4",
+                            "--channels=2", "--json", "--work_dir=" + dir.path() + "/work"},
+                           out,
+                           "",
+                           ""},
+                          absl::Seconds(30));
   std::ifstream in(out);
   std::stringstream text;
   text << in.rdbuf();
@@ -38,13 +37,11 @@ TEST(LoadgenIntegrationTest,
   // with an object.
   std::string json;
   for (absl::string_view line : absl::StrSplit(text.str(), '\n')) {
-    if (absl::StartsWith(line, "{\"scenario\":\"baseline\""))
-      json = std::string(line);
+    if (absl::StartsWith(line, "{\"scenario\":\"baseline\"")) json = std::string(line);
   }
   ASSERT_FALSE(json.empty()) << text.str();
   google::protobuf::Struct report;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &report).ok())
-      << json;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &report).ok()) << json;
   const auto& f = report.fields();
   EXPECT_TRUE(f.at("measured").bool_value());
   EXPECT_GT(f.at("qps").number_value(), 0);
@@ -58,26 +55,12 @@ TEST(LoadgenIntegrationTest,
   EXPECT_LE(p50, p90);
   EXPECT_LE(p90, p99);
   EXPECT_LE(p99, p999);
-  EXPECT_GT(f.at("cpu_us_per_req")
-                .struct_value()
-                .fields()
-                .at("client")
-                .number_value(),
-            0);
+  EXPECT_GT(f.at("cpu_us_per_req").struct_value().fields().at("client").number_value(), 0);
   // The baseline server is a separate process whose pid is known.
-  EXPECT_TRUE(f.at("cpu_us_per_req")
-                  .struct_value()
-                  .fields()
-                  .at("server")
-                  .has_number_value());
+  EXPECT_TRUE(f.at("cpu_us_per_req").struct_value().fields().at("server").has_number_value());
   EXPECT_DOUBLE_EQ(f.at("qps_ratio").number_value(), 1.0);
-  EXPECT_EQ(f.at("run").struct_value().fields().at("log_level").string_value(),
-            "info");
-  EXPECT_DOUBLE_EQ(f.at("run")
-                       .struct_value()
-                       .fields()
-                       .at("access_log_sample_rate")
-                       .number_value(),
+  EXPECT_EQ(f.at("run").struct_value().fields().at("log_level").string_value(), "info");
+  EXPECT_DOUBLE_EQ(f.at("run").struct_value().fields().at("access_log_sample_rate").number_value(),
                    0.01);
 }
 

@@ -71,20 +71,14 @@ ABSL_FLAG(std::string, scenarios, "all",
           "Comma-separated scenarios (baseline, GetCode, GetCodePage.pro, "
           "GetCodePage.free) or all");
 ABSL_FLAG(int, streams, 8, "Concurrent outstanding calls (closed loop)");
-ABSL_FLAG(int, channels, 4,
-          "Separate gRPC channels (connections) the streams are spread over");
+ABSL_FLAG(int, channels, 4, "Separate gRPC channels (connections) the streams are spread over");
 ABSL_FLAG(double, warmup_seconds, 2, "Per run, not measured");
-ABSL_FLAG(double, duration_seconds, 10,
-          "Measured window per run (the cap with --requests)");
-ABSL_FLAG(int64_t, requests, 0,
-          "When > 0: end each run after this many measured calls");
-ABSL_FLAG(int, rounds, 3,
-          "Alternated baseline/scenario rounds; the report shows medians");
+ABSL_FLAG(double, duration_seconds, 10, "Measured window per run (the cap with --requests)");
+ABSL_FLAG(int64_t, requests, 0, "When > 0: end each run after this many measured calls");
+ABSL_FLAG(int, rounds, 3, "Alternated baseline/scenario rounds; the report shows medians");
 ABSL_FLAG(double, call_timeout_seconds, 5, "Deadline of each call");
-ABSL_FLAG(bool, json, false,
-          "Print one JSON object per scenario on stdout (table on stderr)");
-ABSL_FLAG(std::string, catalog_target, "127.0.0.1:50051",
-          "The catalog (without --spawn_suite)");
+ABSL_FLAG(bool, json, false, "Print one JSON object per scenario on stdout (table on stderr)");
+ABSL_FLAG(std::string, catalog_target, "127.0.0.1:50051", "The catalog (without --spawn_suite)");
 ABSL_FLAG(std::string, account_target, "127.0.0.1:50052",
           "The account service, for set-up calls (without --spawn_suite)");
 ABSL_FLAG(std::string, credentials_dir, "var/credentials",
@@ -100,18 +94,12 @@ ABSL_FLAG(std::string, pids_dir, "",
 ABSL_FLAG(bool, spawn_suite, false,
           "Start Redis, PostgreSQL, ca-account and ca-catalog here with a "
           "fresh import");
-ABSL_FLAG(std::string, baseline_binary, CA_LOADGEN_BASELINE_BINARY,
-          "ca-loadgen-baseline");
-ABSL_FLAG(std::string, catalog_binary, CA_CATALOG_BINARY,
-          "ca-catalog, for --spawn_suite");
-ABSL_FLAG(std::string, account_binary, CA_ACCOUNT_BINARY,
-          "ca-account, for --spawn_suite");
-ABSL_FLAG(std::string, import_binary, CA_IMPORT_BINARY,
-          "ca-import, for --spawn_suite");
-ABSL_FLAG(std::string, hcpcs_dir, CA_SHARED_DATA_DIR "/hcpcs",
-          "HCPCS files, for --spawn_suite");
-ABSL_FLAG(std::string, cpt_file, CA_CPT_SAMPLE_FILE,
-          "CPT sample, for --spawn_suite");
+ABSL_FLAG(std::string, baseline_binary, CA_LOADGEN_BASELINE_BINARY, "ca-loadgen-baseline");
+ABSL_FLAG(std::string, catalog_binary, CA_CATALOG_BINARY, "ca-catalog, for --spawn_suite");
+ABSL_FLAG(std::string, account_binary, CA_ACCOUNT_BINARY, "ca-account, for --spawn_suite");
+ABSL_FLAG(std::string, import_binary, CA_IMPORT_BINARY, "ca-import, for --spawn_suite");
+ABSL_FLAG(std::string, hcpcs_dir, CA_SHARED_DATA_DIR "/hcpcs", "HCPCS files, for --spawn_suite");
+ABSL_FLAG(std::string, cpt_file, CA_CPT_SAMPLE_FILE, "CPT sample, for --spawn_suite");
 ABSL_FLAG(std::string, content_file, CA_CONTENT_FILE,
           "Common language descriptions, for --spawn_suite");
 ABSL_FLAG(std::string, work_dir, "",
@@ -130,8 +118,7 @@ void Progress(const std::string& text) {
 }
 
 std::string NowRfc3339() {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(),
-                          absl::UTCTimeZone());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
 }
 
 bool NeedsAccount(const ScenarioSpec& spec) {
@@ -174,8 +161,7 @@ int Main() {
   load.streams = absl::GetFlag(FLAGS_streams);
   load.warmup = absl::Seconds(absl::GetFlag(FLAGS_warmup_seconds));
   load.duration = absl::Seconds(absl::GetFlag(FLAGS_duration_seconds));
-  load.requests = static_cast<uint64_t>(
-      std::max<int64_t>(0, absl::GetFlag(FLAGS_requests)));
+  load.requests = static_cast<uint64_t>(std::max<int64_t>(0, absl::GetFlag(FLAGS_requests)));
   load.call_timeout = absl::Seconds(absl::GetFlag(FLAGS_call_timeout_seconds));
   const int channel_count = std::max(1, absl::GetFlag(FLAGS_channels));
   const int rounds = std::max(1, absl::GetFlag(FLAGS_rounds));
@@ -191,16 +177,15 @@ int Main() {
   }
 
   // The baseline server, in its own process so CPU accounting is separate.
-  auto baseline = ChildService::Start(
-      "baseline", absl::GetFlag(FLAGS_baseline_binary), work_dir,
-      CommonServiceFlags(log_level, sample_rate), absl::Seconds(30));
+  auto baseline =
+      ChildService::Start("baseline", absl::GetFlag(FLAGS_baseline_binary), work_dir,
+                          CommonServiceFlags(log_level, sample_rate), absl::Seconds(30));
   if (!baseline.ok()) {
     Progress(absl::StrCat("baseline server: ", baseline.status().ToString()));
     return 1;
   }
-  Progress(absl::StrCat("baseline server on ", (*baseline)->target(), " (pid ",
-                        (*baseline)->pid(), ", log ", (*baseline)->log_path(),
-                        ")"));
+  Progress(absl::StrCat("baseline server on ", (*baseline)->target(), " (pid ", (*baseline)->pid(),
+                        ", log ", (*baseline)->log_path(), ")"));
 
   bool needs_catalog = false;
   bool needs_account = false;
@@ -261,13 +246,11 @@ int Main() {
     snapshot_dir = suite->snapshot_dir();
     for (const auto& [name, pid] : suite->pids()) pids[name] = pid;
     if (needs_account && account_target.empty()) {
-      account_unavailable = absl::StrCat("account service did not start: ",
-                                         suite->account_error());
+      account_unavailable = absl::StrCat("account service did not start: ", suite->account_error());
       Progress(account_unavailable);
     }
     Progress(absl::StrCat("suite up: catalog ", catalog_target, ", account ",
-                          account_target.empty() ? "-" : account_target,
-                          "; logs in ", work_dir));
+                          account_target.empty() ? "-" : account_target, "; logs in ", work_dir));
   } else if (std::string dir = absl::GetFlag(FLAGS_pids_dir); !dir.empty()) {
     for (const char* name : {"catalog", "account", "redis"}) {
       if (auto pid = PidFromFile(dir, name)) pids[name] = *pid;
@@ -276,11 +259,9 @@ int Main() {
 
   // What scenarios may use for their set-up.
   Environment env;
-  env.catalog =
-      grpc::CreateChannel(catalog_target, grpc::InsecureChannelCredentials());
-  env.account = grpc::CreateChannel(
-      account_target.empty() ? "127.0.0.1:1" : account_target,
-      grpc::InsecureChannelCredentials());
+  env.catalog = grpc::CreateChannel(catalog_target, grpc::InsecureChannelCredentials());
+  env.account = grpc::CreateChannel(account_target.empty() ? "127.0.0.1:1" : account_target,
+                                    grpc::InsecureChannelCredentials());
   env.free_users = absl::GetFlag(FLAGS_free_users);
   env.payload_bytes = absl::GetFlag(FLAGS_payload_bytes);
   env.service_credential = [credentials_dir] {
@@ -294,14 +275,12 @@ int Main() {
     if (!codes_cache.has_value()) {
       auto codes = CodesFromSnapshotDir(snapshot_dir);
       if (codes.ok()) {
-        Progress(absl::StrCat(codes->size(), " codes from the snapshot in ",
-                              snapshot_dir));
+        Progress(absl::StrCat(codes->size(), " codes from the snapshot in ", snapshot_dir));
       } else {
-        Progress(absl::StrCat("no snapshot codes (", codes.status().message(),
-                              "); asking the catalog"));
+        Progress(
+            absl::StrCat("no snapshot codes (", codes.status().message(), "); asking the catalog"));
         codes = ProbeCatalogCodes(env.catalog, 2000);
-        if (codes.ok())
-          Progress(absl::StrCat(codes->size(), " codes found by GetCode"));
+        if (codes.ok()) Progress(absl::StrCat(codes->size(), " codes found by GetCode"));
       }
       codes_cache = std::move(codes);
     }
@@ -317,15 +296,13 @@ int Main() {
                           : target == Target::kChain   ? chain->target()
                           : target == Target::kCatalog ? catalog_target
                                                        : account_target;
-    return &(channels[target] =
-                 MakeChannels(address, channel_count, absl::Seconds(10)));
+    return &(channels[target] = MakeChannels(address, channel_count, absl::Seconds(10)));
   };
 
   auto servers_for = [&](const ScenarioSpec& spec) {
     std::vector<ServerProcess> servers;
     for (const auto& name : spec.server_processes) {
-      if (auto it = pids.find(name); it != pids.end())
-        servers.push_back({name, it->second});
+      if (auto it = pids.find(name); it != pids.end()) servers.push_back({name, it->second});
     }
     return servers;
   };
@@ -360,12 +337,10 @@ int Main() {
         p.workload = *std::move(workload);
         p.channels = channels_for(spec->target);
         p.servers = servers_for(*spec);
-        grpc::Status probe =
-            ProbeOnce(*p.workload, p.channels->front(), load.call_timeout);
+        grpc::Status probe = ProbeOnce(*p.workload, p.channels->front(), load.call_timeout);
         if (probe.error_code() == grpc::StatusCode::UNIMPLEMENTED ||
             probe.error_code() == grpc::StatusCode::UNAVAILABLE) {
-          p.not_measured = absl::StrCat("first call answered ",
-                                        StatusCodeName(probe.error_code()),
+          p.not_measured = absl::StrCat("first call answered ", StatusCodeName(probe.error_code()),
                                         ": ", probe.error_message());
         }
       }
@@ -375,19 +350,17 @@ int Main() {
     scenarios.push_back(std::move(p));
   }
 
-  auto run_one = [&](Prepared& p, std::vector<RunResult>* into,
-                     int round) -> bool {
+  auto run_one = [&](Prepared& p, std::vector<RunResult>* into, int round) -> bool {
     auto result = RunLoad(*p.workload, *p.channels, load, p.servers);
     if (!result.ok()) {
       Progress(absl::StrCat(p.spec->name, ": ", result.status().ToString()));
       return false;
     }
-    Progress(absl::StrFormat(
-        "round %d/%d %-18s %9.0f qps  p50 %6.0f us  p99 %6.0f us  "
-        "refusals %d  errors %d",
-        round + 1, rounds, p.spec->name, result->Qps(),
-        result->LatencyMicros(50), result->LatencyMicros(99), result->refusals,
-        result->errors));
+    Progress(
+        absl::StrFormat("round %d/%d %-18s %9.0f qps  p50 %6.0f us  p99 %6.0f us  "
+                        "refusals %d  errors %d",
+                        round + 1, rounds, p.spec->name, result->Qps(), result->LatencyMicros(50),
+                        result->LatencyMicros(99), result->refusals, result->errors));
     into->push_back(*std::move(result));
     return true;
   };
@@ -409,8 +382,7 @@ int Main() {
   }
 
   std::vector<ScenarioSummary> summaries;
-  ScenarioSummary base =
-      Summarize(baseline_spec->name, all_baseline_runs, all_baseline_runs);
+  ScenarioSummary base = Summarize(baseline_spec->name, all_baseline_runs, all_baseline_runs);
   base.description = baseline_spec->description;
   summaries.push_back(base);
   for (const Prepared& p : scenarios) {
@@ -430,8 +402,7 @@ int Main() {
   info.duration_seconds = absl::ToDoubleSeconds(load.duration);
   info.requests = load.requests;
   info.rounds = rounds;
-  info.targets =
-      suite ? "spawned" : (needs_catalog ? "external" : "baseline only");
+  info.targets = suite ? "spawned" : (needs_catalog ? "external" : "baseline only");
   info.log_level = log_level;
   info.access_log_sample_rate = sample_rate;
   info.machine = DescribeMachine();
@@ -442,8 +413,7 @@ int Main() {
   std::string table = FormatTable(info, summaries);
   if (absl::GetFlag(FLAGS_json)) {
     std::fprintf(stderr, "\n%s", table.c_str());
-    for (const ScenarioSummary& s : summaries)
-      std::printf("%s\n", FormatJson(info, s).c_str());
+    for (const ScenarioSummary& s : summaries) std::printf("%s\n", FormatJson(info, s).c_str());
   } else {
     std::printf("\n%s", table.c_str());
   }

@@ -56,8 +56,7 @@ TEST(LatencyHistogramTest, LargeValuesAreWithinOnePercent) {
   for (uint64_t v : values) h.Record(v);
   for (double p : {50.0, 90.0, 99.0, 99.9}) {
     double exact = p / 100.0 * 100000 * 1000;
-    EXPECT_NEAR(static_cast<double>(h.Percentile(p)), exact, exact * 0.01)
-        << "p" << p;
+    EXPECT_NEAR(static_cast<double>(h.Percentile(p)), exact, exact * 0.01) << "p" << p;
   }
   EXPECT_EQ(h.Percentile(100), 100000u * 1000);
 }
@@ -84,18 +83,14 @@ TEST(LatencyHistogramTest, EveryValueFallsInsideItsBucket) {
     EXPECT_LE(LatencyHistogram::BucketLowest(index), v);
     EXPECT_GE(LatencyHistogram::BucketHighest(index), v);
     // A bucket is at most 1/128 of its values wide.
-    uint64_t width = LatencyHistogram::BucketHighest(index) -
-                     LatencyHistogram::BucketLowest(index);
-    EXPECT_LE(width, std::max<uint64_t>(
-                         1, LatencyHistogram::BucketLowest(index) / 128));
+    uint64_t width = LatencyHistogram::BucketHighest(index) - LatencyHistogram::BucketLowest(index);
+    EXPECT_LE(width, std::max<uint64_t>(1, LatencyHistogram::BucketLowest(index) / 128));
   }
 }
 
 TEST(LatencyHistogramTest, BucketsAreContiguous) {
   for (size_t i = 0; i + 1 < LatencyHistogram::kBucketCount; ++i) {
-    ASSERT_EQ(LatencyHistogram::BucketHighest(i) + 1,
-              LatencyHistogram::BucketLowest(i + 1))
-        << i;
+    ASSERT_EQ(LatencyHistogram::BucketHighest(i) + 1, LatencyHistogram::BucketLowest(i + 1)) << i;
   }
   EXPECT_EQ(LatencyHistogram::BucketHighest(LatencyHistogram::kBucketCount - 1),
             LatencyHistogram::kMaxValue);
@@ -105,8 +100,7 @@ TEST(LatencyHistogramTest, HugeValuesAreClampedIntoTheTopBucket) {
   LatencyHistogram h;
   h.Record(~uint64_t{0});
   EXPECT_EQ(h.count(), 1u);
-  EXPECT_EQ(LatencyHistogram::BucketIndex(~uint64_t{0}),
-            LatencyHistogram::kBucketCount - 1);
+  EXPECT_EQ(LatencyHistogram::BucketIndex(~uint64_t{0}), LatencyHistogram::kBucketCount - 1);
 }
 
 TEST(LatencyHistogramTest, MergeEqualsRecordingEverythingInOne) {
@@ -119,31 +113,26 @@ TEST(LatencyHistogramTest, MergeEqualsRecordingEverythingInOne) {
   EXPECT_EQ(a.count(), all.count());
   EXPECT_EQ(a.min(), all.min());
   EXPECT_EQ(a.max(), all.max());
-  for (double p : {50.0, 90.0, 99.0, 99.9})
-    EXPECT_EQ(a.Percentile(p), all.Percentile(p));
+  for (double p : {50.0, 90.0, 99.0, 99.9}) EXPECT_EQ(a.Percentile(p), all.Percentile(p));
 }
 
 // ---- CPU ------------------------------------------------------------------
 
 TEST(ProcStatTest, ReadsUserPlusSystemTicks) {
-  EXPECT_EQ(ParseProcStatCpuTicks(
-                "1234 (ca-catalog) S 1 1234 1234 0 -1 4194560 500 0 0 0 "
-                "250 75 0 0 20 0 9 0 100 0 0"),
+  EXPECT_EQ(ParseProcStatCpuTicks("1234 (ca-catalog) S 1 1234 1234 0 -1 4194560 500 0 0 0 "
+                                  "250 75 0 0 20 0 9 0 100 0 0"),
             325);
 }
 
 TEST(ProcStatTest, CommandNamesWithSpacesAndParenthesesAreSkipped) {
-  EXPECT_EQ(ParseProcStatCpuTicks(
-                "7 (a (b) c) R 1 7 7 0 -1 0 0 0 0 0 3 4 0 0 20 0 1 0 9 0 0"),
-            7);
+  EXPECT_EQ(ParseProcStatCpuTicks("7 (a (b) c) R 1 7 7 0 -1 0 0 0 0 0 3 4 0 0 20 0 1 0 9 0 0"), 7);
 }
 
 TEST(ProcStatTest, TruncatedOrGarbageIsNotAReading) {
   EXPECT_FALSE(ParseProcStatCpuTicks("").has_value());
   EXPECT_FALSE(ParseProcStatCpuTicks("12 (x) S 1 2 3").has_value());
   EXPECT_FALSE(
-      ParseProcStatCpuTicks("7 (x) R 1 7 7 0 -1 0 0 0 0 0 abc 4 0 0 20 0 1 0 9")
-          .has_value());
+      ParseProcStatCpuTicks("7 (x) R 1 7 7 0 -1 0 0 0 0 0 abc 4 0 0 20 0 1 0 9").has_value());
 }
 
 TEST(ProcStatTest, ThisProcessHasAReading) {
@@ -156,16 +145,14 @@ TEST(ProcStatTest, ThisProcessHasAReading) {
 
 ScenarioSpec Spec(const std::string& name) {
   return {name, "test", Target::kBaseline, {}, [](const Environment&) {
-            return absl::StatusOr<std::unique_ptr<Workload>>(
-                absl::UnimplementedError("test"));
+            return absl::StatusOr<std::unique_ptr<Workload>>(absl::UnimplementedError("test"));
           }};
 }
 
 TEST(ScenarioRegistryTest, DefaultsHoldTheIssueScenarios) {
   ScenarioRegistry registry = DefaultScenarios();
-  EXPECT_THAT(registry.Names(),
-              ElementsAre("baseline", "GetCode", "GetCodePage.pro", "chain2",
-                          "ConsumeView.pro", "GetCodePage.free"));
+  EXPECT_THAT(registry.Names(), ElementsAre("baseline", "GetCode", "GetCodePage.pro", "chain2",
+                                            "ConsumeView.pro", "GetCodePage.free"));
   EXPECT_EQ(registry.Find("GetCode")->target, Target::kCatalog);
   EXPECT_THAT(registry.Find("GetCodePage.free")->server_processes,
               ElementsAre("catalog", "account", "redis"));
@@ -197,23 +184,19 @@ TEST(ScenarioRegistryTest, UnknownNameIsRefusedWithTheKnownOnes) {
   ASSERT_EQ(selected.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(selected.status().message(), HasSubstr("GetCodez"));
   EXPECT_THAT(selected.status().message(), HasSubstr("GetCodePage.pro"));
-  EXPECT_EQ(registry.Select(" , ").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registry.Select(" , ").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ScenarioRegistryTest, AddingAScenarioIsOneCall) {
   ScenarioRegistry registry;
   ASSERT_TRUE(registry.Add(Spec("SearchCodes")).ok());
   EXPECT_NE(registry.Find("SearchCodes"), nullptr);
-  EXPECT_EQ(registry.Add(Spec("SearchCodes")).code(),
-            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(registry.Add(Spec("SearchCodes")).code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(registry.Add(Spec("")).code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(registry.Add(Spec("a,b")).code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registry.Add(Spec("a,b")).code(), absl::StatusCode::kInvalidArgument);
   ScenarioSpec no_prepare = Spec("x");
   no_prepare.prepare = nullptr;
-  EXPECT_EQ(registry.Add(no_prepare).code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registry.Add(no_prepare).code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(SpreadIndexTest, StreamsStartApartAndEachWalksTheWholeList) {
@@ -221,8 +204,7 @@ TEST(SpreadIndexTest, StreamsStartApartAndEachWalksTheWholeList) {
   for (int stream = 0; stream < 4; ++stream) {
     firsts.insert(SpreadIndex({stream, 4, 0}, 100));
     std::set<size_t> seen;
-    for (uint64_t n = 0; n < 100; ++n)
-      seen.insert(SpreadIndex({stream, 4, n}, 100));
+    for (uint64_t n = 0; n < 100; ++n) seen.insert(SpreadIndex({stream, 4, n}, 100));
     EXPECT_EQ(seen.size(), 100u);
   }
   EXPECT_EQ(firsts.size(), 4u);
@@ -265,10 +247,8 @@ TEST(StatsTest, RatioWithoutABaselineIsZeroNotInfinity) {
 }
 
 TEST(StatsTest, RatiosAreOfTheMediansOfAlternatedRuns) {
-  std::vector<RunResult> baseline = {FakeRun(1000, 100), FakeRun(1200, 80),
-                                     FakeRun(900, 120)};
-  std::vector<RunResult> scenario = {FakeRun(850, 150), FakeRun(1020, 110),
-                                     FakeRun(990, 200)};
+  std::vector<RunResult> baseline = {FakeRun(1000, 100), FakeRun(1200, 80), FakeRun(900, 120)};
+  std::vector<RunResult> scenario = {FakeRun(850, 150), FakeRun(1020, 110), FakeRun(990, 200)};
   ScenarioSummary s = Summarize("GetCode", scenario, baseline);
   EXPECT_TRUE(s.measured);
   EXPECT_DOUBLE_EQ(s.baseline.qps, 1000);
@@ -324,9 +304,9 @@ TEST(CodesTest, NewestHcpcsReleaseCodesWithoutModifiers) {
   auto* newest = snapshot.add_releases();
   newest->set_id("hcpcs-2019");
   newest->set_code_set(snap::CODE_SET_HCPCS);
-  for (auto [code, kind] : {std::pair{"E0601", snap::RECORD_KIND_CODE},
-                            std::pair{"LT", snap::RECORD_KIND_MODIFIER},
-                            std::pair{"A4206", snap::RECORD_KIND_CODE}}) {
+  for (auto [code, kind] :
+       {std::pair{"E0601", snap::RECORD_KIND_CODE}, std::pair{"LT", snap::RECORD_KIND_MODIFIER},
+        std::pair{"A4206", snap::RECORD_KIND_CODE}}) {
     auto* r = newest->add_records();
     r->set_code(code);
     r->set_kind(kind);
@@ -334,8 +314,7 @@ TEST(CodesTest, NewestHcpcsReleaseCodesWithoutModifiers) {
   auto codes = CodesFromSnapshot(snapshot);
   ASSERT_TRUE(codes.ok()) << codes.status();
   EXPECT_THAT(*codes, ElementsAre("E0601", "A4206"));
-  EXPECT_EQ(CodesFromSnapshot(snap::Snapshot()).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(CodesFromSnapshot(snap::Snapshot()).status().code(), absl::StatusCode::kNotFound);
 }
 
 // ---- report ---------------------------------------------------------------
@@ -347,48 +326,32 @@ TEST(ReportTest, JsonLineParsesAndCarriesTheBaselineAndRatios) {
   info.log_level = "info";
   info.access_log_sample_rate = 0.01;
   info.machine.cpu_model = "Some \"quoted\" CPU";
-  ScenarioSummary s =
-      Summarize("GetCode", {FakeRun(850, 150)}, {FakeRun(1000, 100)});
+  ScenarioSummary s = Summarize("GetCode", {FakeRun(850, 150)}, {FakeRun(1000, 100)});
   s.scenario.by_code = {{"UNAVAILABLE", 2}};
   std::string json = FormatJson(info, s);
   google::protobuf::Struct parsed;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &parsed).ok())
-      << json;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &parsed).ok()) << json;
   const auto& f = parsed.fields();
   EXPECT_EQ(f.at("scenario").string_value(), "GetCode");
   EXPECT_DOUBLE_EQ(f.at("qps").number_value(), 850);
   EXPECT_DOUBLE_EQ(f.at("baseline_qps").number_value(), 1000);
   EXPECT_DOUBLE_EQ(f.at("qps_ratio").number_value(), 0.85);
   EXPECT_DOUBLE_EQ(f.at("p99_ratio").number_value(), 1.5);
-  EXPECT_EQ(f.at("errors_by_code")
-                .struct_value()
-                .fields()
-                .at("UNAVAILABLE")
-                .number_value(),
-            2);
-  EXPECT_EQ(f.at("run").struct_value().fields().at("log_level").string_value(),
-            "info");
-  EXPECT_TRUE(f.at("cpu_us_per_req")
-                  .struct_value()
-                  .fields()
-                  .at("server")
-                  .has_null_value());
+  EXPECT_EQ(f.at("errors_by_code").struct_value().fields().at("UNAVAILABLE").number_value(), 2);
+  EXPECT_EQ(f.at("run").struct_value().fields().at("log_level").string_value(), "info");
+  EXPECT_TRUE(f.at("cpu_us_per_req").struct_value().fields().at("server").has_null_value());
 }
 
 TEST(ReportTest, TableNamesScenariosNotMeasuredAndWhy) {
   RunInfo info;
-  ScenarioSummary measured =
-      Summarize("GetCode", {FakeRun(850, 150)}, {FakeRun(1000, 100)});
+  ScenarioSummary measured = Summarize("GetCode", {FakeRun(850, 150)}, {FakeRun(1000, 100)});
   ScenarioSummary missing;
   missing.name = "GetCodePage.pro";
   missing.not_measured_reason = "Register answers UNIMPLEMENTED";
   std::string table = FormatTable(info, {measured, missing});
   EXPECT_THAT(table, HasSubstr("GetCode "));
   EXPECT_THAT(table, HasSubstr("0.85"));
-  EXPECT_THAT(
-      table,
-      HasSubstr(
-          "GetCodePage.pro    not measured: Register answers UNIMPLEMENTED"));
+  EXPECT_THAT(table, HasSubstr("GetCodePage.pro    not measured: Register answers UNIMPLEMENTED"));
 }
 
 }  // namespace

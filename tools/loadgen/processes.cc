@@ -37,16 +37,12 @@ bool PortAcceptsConnections(int port) {
 }
 
 bool Serving(const std::string& target) {
-  auto channel =
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(2));
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
   grpc::health::v1::HealthCheckResponse response;
-  return stub->Check(&context, grpc::health::v1::HealthCheckRequest(),
-                     &response)
-             .ok() &&
+  return stub->Check(&context, grpc::health::v1::HealthCheckRequest(), &response).ok() &&
          response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
 }
 
@@ -80,8 +76,8 @@ std::vector<std::string> CommonServiceFlags(const std::string& log_level,
           absl::StrCat("--access_log_sample_rate=", access_log_sample_rate)};
 }
 
-ChildService::ChildService(std::string name, testing::Subprocess process,
-                           int port, std::string log_path)
+ChildService::ChildService(std::string name, testing::Subprocess process, int port,
+                           std::string log_path)
     : name_(std::move(name)),
       process_(std::move(process)),
       port_(port),
@@ -92,41 +88,35 @@ ChildService::~ChildService() {
   (void)process_.Stop(SIGTERM, absl::Seconds(15));
 }
 
-std::string ChildService::target() const {
-  return absl::StrCat("127.0.0.1:", port_);
-}
+std::string ChildService::target() const { return absl::StrCat("127.0.0.1:", port_); }
 
 absl::StatusOr<std::unique_ptr<ChildService>> ChildService::Start(
-    const std::string& name, const std::string& binary,
-    const std::string& log_dir, const std::vector<std::string>& flags,
-    absl::Duration timeout) {
+    const std::string& name, const std::string& binary, const std::string& log_dir,
+    const std::vector<std::string>& flags, absl::Duration timeout) {
   if (access(binary.c_str(), X_OK) != 0) {
-    return absl::NotFoundError(
-        absl::StrCat(name, ": no executable at ", binary));
+    return absl::NotFoundError(absl::StrCat(name, ": no executable at ", binary));
   }
   int port = testing::PickFreePort();
   if (port <= 0) return absl::InternalError("no free port");
-  std::vector<std::string> argv = {binary,
-                                   absl::StrCat("--listen=127.0.0.1:", port)};
+  std::vector<std::string> argv = {binary, absl::StrCat("--listen=127.0.0.1:", port)};
   argv.insert(argv.end(), flags.begin(), flags.end());
   std::string log_path = absl::StrCat(log_dir, "/", name, ".log");
   auto process = testing::Subprocess::Start({argv, log_path, "", ""});
   if (!process.ok()) return process.status();
-  std::unique_ptr<ChildService> child(
-      new ChildService(name, *std::move(process), port, log_path));
+  std::unique_ptr<ChildService> child(new ChildService(name, *std::move(process), port, log_path));
   absl::Time deadline = absl::Now() + timeout;
   while (true) {
     auto exited = child->process_.Wait(absl::ZeroDuration());
     if (exited.ok()) {
-      return absl::UnavailableError(
-          absl::StrCat(name, " exited (status ", *exited, ") before serving; ",
-                       log_path, ":\n", FileTail(log_path)));
+      return absl::UnavailableError(absl::StrCat(name, " exited (status ", *exited,
+                                                 ") before serving; ", log_path, ":\n",
+                                                 FileTail(log_path)));
     }
     if (PortAcceptsConnections(port) && Serving(child->target())) return child;
     if (absl::Now() > deadline) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          name, " did not become healthy in ", absl::FormatDuration(timeout),
-          "; ", log_path, ":\n", FileTail(log_path)));
+      return absl::DeadlineExceededError(absl::StrCat(name, " did not become healthy in ",
+                                                      absl::FormatDuration(timeout), "; ", log_path,
+                                                      ":\n", FileTail(log_path)));
     }
     absl::SleepFor(absl::Milliseconds(20));
   }
@@ -140,12 +130,10 @@ std::optional<pid_t> RedisPid(int port) {
   if (c->err == 0) {
     auto* reply = static_cast<redisReply*>(redisCommand(c, "INFO server"));
     if (reply != nullptr && reply->type == REDIS_REPLY_STRING) {
-      for (absl::string_view line :
-           absl::StrSplit(absl::string_view(reply->str, reply->len),
-                          absl::ByAnyChar("\r\n"), absl::SkipEmpty())) {
+      for (absl::string_view line : absl::StrSplit(absl::string_view(reply->str, reply->len),
+                                                   absl::ByAnyChar("\r\n"), absl::SkipEmpty())) {
         int value = 0;
-        if (absl::ConsumePrefix(&line, "process_id:") &&
-            absl::SimpleAtoi(line, &value)) {
+        if (absl::ConsumePrefix(&line, "process_id:") && absl::SimpleAtoi(line, &value)) {
           pid = value;
         }
       }
@@ -156,20 +144,17 @@ std::optional<pid_t> RedisPid(int port) {
   return pid;
 }
 
-std::optional<pid_t> PidFromFile(const std::string& dir,
-                                 const std::string& name) {
+std::optional<pid_t> PidFromFile(const std::string& dir, const std::string& name) {
   std::ifstream in(absl::StrCat(dir, "/", name, ".pid"));
   std::string text;
   if (!std::getline(in, text)) return std::nullopt;
   int pid = 0;
-  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &pid) || pid <= 0)
-    return std::nullopt;
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &pid) || pid <= 0) return std::nullopt;
   if (::kill(pid, 0) != 0) return std::nullopt;
   return pid;
 }
 
-absl::StatusOr<std::unique_ptr<SpawnedSuite>> SpawnedSuite::Start(
-    const SuiteOptions& options) {
+absl::StatusOr<std::unique_ptr<SpawnedSuite>> SpawnedSuite::Start(const SuiteOptions& options) {
   std::unique_ptr<SpawnedSuite> suite(new SpawnedSuite(options));
   const std::string& dir = options.work_dir;
 
@@ -177,18 +162,16 @@ absl::StatusOr<std::unique_ptr<SpawnedSuite>> SpawnedSuite::Start(
   std::string import_log = dir + "/import.log";
   auto imported = testing::RunCommand(
       {{options.import_binary, absl::StrCat("--hcpcs_dir=", options.hcpcs_dir),
-        absl::StrCat("--cpt_file=", options.cpt_file),
-        absl::StrCat("--out_dir=", dir, "/catalog")},
+        absl::StrCat("--cpt_file=", options.cpt_file), absl::StrCat("--out_dir=", dir, "/catalog")},
        import_log,
        "",
        ""},
       absl::Minutes(5));
   if (!imported.ok() || *imported != 0) {
-    return absl::InternalError(
-        absl::StrCat("ca-import failed (",
-                     imported.ok() ? absl::StrCat("exit ", *imported)
-                                   : imported.status().ToString(),
-                     "):\n", FileTail(import_log)));
+    return absl::InternalError(absl::StrCat(
+        "ca-import failed (",
+        imported.ok() ? absl::StrCat("exit ", *imported) : imported.status().ToString(), "):\n",
+        FileTail(import_log)));
   }
 
   // Credentials for this session only.
@@ -196,14 +179,10 @@ absl::StatusOr<std::unique_ptr<SpawnedSuite>> SpawnedSuite::Start(
   mkdir(creds.c_str(), 0700);
   std::string service_file = creds + "/service-credential";
   std::string operator_file = creds + "/operator-credential";
-  if (auto s = WriteSecret(service_file,
-                           common::NewRandomId() + common::NewRandomId());
-      !s.ok()) {
+  if (auto s = WriteSecret(service_file, common::NewRandomId() + common::NewRandomId()); !s.ok()) {
     return s;
   }
-  if (auto s = WriteSecret(operator_file,
-                           common::NewRandomId() + common::NewRandomId());
-      !s.ok()) {
+  if (auto s = WriteSecret(operator_file, common::NewRandomId() + common::NewRandomId()); !s.ok()) {
     return s;
   }
 
@@ -225,10 +204,9 @@ absl::StatusOr<std::unique_ptr<SpawnedSuite>> SpawnedSuite::Start(
     flags.push_back(absl::StrCat("--redis_url=", suite->redis_->url()));
     flags.push_back(absl::StrCat("--postgres_url=", *db_url));
     flags.push_back(absl::StrCat("--service_credentials_file=", service_file));
-    flags.push_back(
-        absl::StrCat("--operator_credentials_file=", operator_file));
-    auto account = ChildService::Start("account", options.account_binary, dir,
-                                       flags, options.start_timeout);
+    flags.push_back(absl::StrCat("--operator_credentials_file=", operator_file));
+    auto account =
+        ChildService::Start("account", options.account_binary, dir, flags, options.start_timeout);
     if (account.ok()) {
       suite->account_ = *std::move(account);
       account_target = suite->account_->target();
@@ -252,8 +230,8 @@ absl::StatusOr<std::unique_ptr<SpawnedSuite>> SpawnedSuite::Start(
   flags.push_back(absl::StrCat("--account_target=", account_target));
   flags.push_back(absl::StrCat("--client_credential_file=", service_file));
   flags.push_back(absl::StrCat("--service_credentials_file=", service_file));
-  auto catalog = ChildService::Start("catalog", options.catalog_binary, dir,
-                                     flags, options.start_timeout);
+  auto catalog =
+      ChildService::Start("catalog", options.catalog_binary, dir, flags, options.start_timeout);
   if (!catalog.ok()) return catalog.status();
   suite->catalog_ = *std::move(catalog);
   return suite;

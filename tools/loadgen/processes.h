@@ -24,10 +24,11 @@ namespace codingahead::loadgen {
 // SIGKILL) when destroyed.
 class ChildService {
  public:
-  static absl::StatusOr<std::unique_ptr<ChildService>> Start(
-      const std::string& name, const std::string& binary,
-      const std::string& log_dir, const std::vector<std::string>& flags,
-      absl::Duration timeout);
+  static absl::StatusOr<std::unique_ptr<ChildService>> Start(const std::string& name,
+                                                             const std::string& binary,
+                                                             const std::string& log_dir,
+                                                             const std::vector<std::string>& flags,
+                                                             absl::Duration timeout);
   ~ChildService();
 
   const std::string& name() const { return name_; }
@@ -36,8 +37,7 @@ class ChildService {
   const std::string& log_path() const { return log_path_; }
 
  private:
-  ChildService(std::string name, testing::Subprocess process, int port,
-               std::string log_path);
+  ChildService(std::string name, testing::Subprocess process, int port, std::string log_path);
   std::string name_;
   testing::Subprocess process_;
   int port_;
@@ -70,20 +70,15 @@ struct SuiteOptions {
 // The suite for one measuring session. Stops everything when destroyed.
 class SpawnedSuite {
  public:
-  static absl::StatusOr<std::unique_ptr<SpawnedSuite>> Start(
-      const SuiteOptions& options);
+  static absl::StatusOr<std::unique_ptr<SpawnedSuite>> Start(const SuiteOptions& options);
   ~SpawnedSuite();
 
   std::string catalog_target() const { return catalog_->target(); }
   // Empty when the account service did not start (see account_error()).
-  std::string account_target() const {
-    return account_ ? account_->target() : "";
-  }
+  std::string account_target() const { return account_ ? account_->target() : ""; }
   const std::string& account_error() const { return account_error_; }
   std::string snapshot_dir() const { return options_.work_dir + "/catalog"; }
-  std::string credentials_dir() const {
-    return options_.work_dir + "/credentials";
-  }
+  std::string credentials_dir() const { return options_.work_dir + "/credentials"; }
   // Pids by process name ("catalog", "account", "redis") for CPU figures.
   std::vector<std::pair<std::string, pid_t>> pids() const;
 
@@ -103,8 +98,7 @@ std::optional<pid_t> RedisPid(int port);
 
 // The pid in `<dir>/<name>.pid` (as scripts/up.sh writes them), when that
 // process is alive.
-std::optional<pid_t> PidFromFile(const std::string& dir,
-                                 const std::string& name);
+std::optional<pid_t> PidFromFile(const std::string& dir, const std::string& name);
 
 }  // namespace codingahead::loadgen
 

@@ -33,8 +33,7 @@ struct RunInfo {
 };
 
 // A fixed-width table: one row per scenario beside its baseline.
-std::string FormatTable(const RunInfo& info,
-                        const std::vector<ScenarioSummary>& summaries);
+std::string FormatTable(const RunInfo& info, const std::vector<ScenarioSummary>& summaries);
 
 // One JSON object (no trailing newline) for one scenario.
 std::string FormatJson(const RunInfo& info, const ScenarioSummary& summary);

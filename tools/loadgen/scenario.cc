@@ -10,19 +10,15 @@
 namespace codingahead::loadgen {
 
 absl::Status ScenarioRegistry::Add(ScenarioSpec spec) {
-  if (spec.name.empty())
-    return absl::InvalidArgumentError("scenario without a name");
+  if (spec.name.empty()) return absl::InvalidArgumentError("scenario without a name");
   if (spec.name.find(',') != std::string::npos || spec.name == "all") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad scenario name: ", spec.name));
+    return absl::InvalidArgumentError(absl::StrCat("bad scenario name: ", spec.name));
   }
   if (!spec.prepare) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("scenario ", spec.name, " has no prepare"));
+    return absl::InvalidArgumentError(absl::StrCat("scenario ", spec.name, " has no prepare"));
   }
   if (Find(spec.name) != nullptr) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("scenario ", spec.name, " registered twice"));
+    return absl::AlreadyExistsError(absl::StrCat("scenario ", spec.name, " registered twice"));
   }
   specs_.push_back(std::move(spec));
   return absl::OkStatus();
@@ -45,8 +41,7 @@ absl::StatusOr<std::vector<const ScenarioSpec*>> ScenarioRegistry::Select(
     absl::string_view list) const {
   std::vector<const ScenarioSpec*> selected;
   std::set<std::string> seen;
-  for (absl::string_view raw :
-       absl::StrSplit(list, ',', absl::SkipWhitespace())) {
+  for (absl::string_view raw : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
     absl::string_view name = absl::StripAsciiWhitespace(raw);
     if (name == "all") {
       for (const ScenarioSpec& spec : specs_) {
@@ -57,14 +52,13 @@ absl::StatusOr<std::vector<const ScenarioSpec*>> ScenarioRegistry::Select(
     const ScenarioSpec* spec = Find(name);
     if (spec == nullptr) {
       return absl::InvalidArgumentError(
-          absl::StrCat("unknown scenario \"", name,
-                       "\"; known: ", absl::StrJoin(Names(), ",")));
+          absl::StrCat("unknown scenario \"", name, "\"; known: ", absl::StrJoin(Names(), ",")));
     }
     if (seen.insert(spec->name).second) selected.push_back(spec);
   }
   if (selected.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "no scenario selected; known: ", absl::StrJoin(Names(), ",")));
+    return absl::InvalidArgumentError(
+        absl::StrCat("no scenario selected; known: ", absl::StrJoin(Names(), ",")));
   }
   return selected;
 }
@@ -72,16 +66,14 @@ absl::StatusOr<std::vector<const ScenarioSpec*>> ScenarioRegistry::Select(
 size_t SpreadIndex(const CallPosition& at, size_t size) {
   if (size == 0) return 0;
   int streams = at.streams > 0 ? at.streams : 1;
-  uint64_t offset =
-      static_cast<uint64_t>(at.stream) * size / static_cast<uint64_t>(streams);
+  uint64_t offset = static_cast<uint64_t>(at.stream) * size / static_cast<uint64_t>(streams);
   return static_cast<size_t>((offset + at.sequence) % size);
 }
 
 std::string DistinctClientIp(uint64_t n) {
   // 10.0.0.1 .. 10.255.255.254: skip the network and broadcast addresses.
   uint32_t host = static_cast<uint32_t>(n % ((uint64_t{1} << 24) - 2)) + 1;
-  return absl::StrCat("10.", (host >> 16) & 0xff, ".", (host >> 8) & 0xff, ".",
-                      host & 0xff);
+  return absl::StrCat("10.", (host >> 16) & 0xff, ".", (host >> 8) & 0xff, ".", host & 0xff);
 }
 
 }  // namespace codingahead::loadgen

@@ -40,9 +40,8 @@ class Workload {
  public:
   virtual ~Workload() = default;
   // A call slot for stream `stream` (0..streams-1) over `channel`.
-  virtual std::unique_ptr<Call> NewCall(
-      int stream, int streams,
-      const std::shared_ptr<grpc::Channel>& channel) = 0;
+  virtual std::unique_ptr<Call> NewCall(int stream, int streams,
+                                        const std::shared_ptr<grpc::Channel>& channel) = 0;
 };
 
 // Which server a scenario's streams talk to.
@@ -73,8 +72,7 @@ struct ScenarioSpec {
   // Server processes whose CPU is charged to this scenario ("baseline",
   // "catalog", "account", "redis"), where their pids are known.
   std::vector<std::string> server_processes;
-  std::function<absl::StatusOr<std::unique_ptr<Workload>>(const Environment&)>
-      prepare;
+  std::function<absl::StatusOr<std::unique_ptr<Workload>>(const Environment&)> prepare;
 };
 
 class ScenarioRegistry {
@@ -88,8 +86,7 @@ class ScenarioRegistry {
   // The scenarios named in a comma-separated list, in the list's order,
   // duplicates dropped; "all" selects every one. InvalidArgument naming the
   // known scenarios when a name is unknown or the list is empty.
-  absl::StatusOr<std::vector<const ScenarioSpec*>> Select(
-      absl::string_view list) const;
+  absl::StatusOr<std::vector<const ScenarioSpec*>> Select(absl::string_view list) const;
 
  private:
   std::vector<ScenarioSpec> specs_;
@@ -121,27 +118,22 @@ template <typename Service, typename Request, typename Response>
 class UnaryWorkload : public Workload {
  public:
   using AsyncInterface = typename Service::StubInterface::async_interface;
-  using Method = void (AsyncInterface::*)(grpc::ClientContext*, const Request*,
-                                          Response*,
+  using Method = void (AsyncInterface::*)(grpc::ClientContext*, const Request*, Response*,
                                           std::function<void(grpc::Status)>);
-  using Fill =
-      std::function<void(const CallPosition&, grpc::ClientContext*, Request*)>;
+  using Fill = std::function<void(const CallPosition&, grpc::ClientContext*, Request*)>;
 
-  UnaryWorkload(Method method, Fill fill)
-      : method_(method), fill_(std::move(fill)) {}
+  UnaryWorkload(Method method, Fill fill) : method_(method), fill_(std::move(fill)) {}
 
-  std::unique_ptr<Call> NewCall(
-      int stream, int streams,
-      const std::shared_ptr<grpc::Channel>& channel) override {
-    return std::make_unique<UnaryCall>(Service::NewStub(channel), this, stream,
-                                       streams);
+  std::unique_ptr<Call> NewCall(int stream, int streams,
+                                const std::shared_ptr<grpc::Channel>& channel) override {
+    return std::make_unique<UnaryCall>(Service::NewStub(channel), this, stream, streams);
   }
 
  private:
   class UnaryCall : public Call {
    public:
-    UnaryCall(std::unique_ptr<typename Service::Stub> stub,
-              UnaryWorkload* workload, int stream, int streams)
+    UnaryCall(std::unique_ptr<typename Service::Stub> stub, UnaryWorkload* workload, int stream,
+              int streams)
         : stub_(std::move(stub)), workload_(workload) {
       position_.stream = stream;
       position_.streams = streams;
@@ -173,8 +165,7 @@ template <typename Service, typename Request, typename Response>
 std::unique_ptr<Workload> MakeUnaryWorkload(
     typename UnaryWorkload<Service, Request, Response>::Method method,
     typename UnaryWorkload<Service, Request, Response>::Fill fill) {
-  return std::make_unique<UnaryWorkload<Service, Request, Response>>(
-      method, std::move(fill));
+  return std::make_unique<UnaryWorkload<Service, Request, Response>>(method, std::move(fill));
 }
 
 // Spreads streams over a list: the index of a stream's n-th item among

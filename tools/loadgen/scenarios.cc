@@ -28,11 +28,10 @@ absl::Status FromGrpc(const grpc::Status& status, absl::string_view what) {
   if (status.ok()) return absl::OkStatus();
   std::string message = absl::StrCat(what, ": ", status.error_message());
   if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        what, " answers UNIMPLEMENTED (account service not landed yet)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, " answers UNIMPLEMENTED (account service not landed yet)"));
   }
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      message);
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), message);
 }
 
 void SetDeadline(grpc::ClientContext* context, absl::Duration timeout) {
@@ -44,9 +43,10 @@ struct RegisteredUser {
   std::string token;
 };
 
-absl::StatusOr<RegisteredUser> RegisterUser(
-    const Environment& env, const std::string& service_credential,
-    const std::string& email, const std::string& client_ip) {
+absl::StatusOr<RegisteredUser> RegisterUser(const Environment& env,
+                                            const std::string& service_credential,
+                                            const std::string& email,
+                                            const std::string& client_ip) {
   auto stub = account_v1::AccountService::NewStub(env.account);
   grpc::ClientContext context;
   SetDeadline(&context, env.setup_timeout);
@@ -57,14 +57,12 @@ absl::StatusOr<RegisteredUser> RegisterUser(
   request.set_password(kPassword);
   request.set_display_name("Load Generator");
   account_v1::RegisterResponse response;
-  absl::Status status =
-      FromGrpc(stub->Register(&context, request, &response), "Register");
+  absl::Status status = FromGrpc(stub->Register(&context, request, &response), "Register");
   if (!status.ok()) return status;
   if (response.session().token().empty()) {
     return absl::InternalError("Register returned no session token");
   }
-  return RegisteredUser{response.principal().account_id(),
-                        response.session().token()};
+  return RegisteredUser{response.principal().account_id(), response.session().token()};
 }
 
 // A unique mailbox per run, so repeated runs against one suite do not collide.
@@ -73,42 +71,34 @@ std::string Email(absl::string_view kind, int n, absl::string_view run_id) {
 }
 
 // Metadata a front end sends on behalf of a signed-in user.
-void AddFrontEndMetadata(grpc::ClientContext* context,
-                         const std::string& service_credential,
-                         const std::string& token,
-                         const std::string& client_ip) {
+void AddFrontEndMetadata(grpc::ClientContext* context, const std::string& service_credential,
+                         const std::string& token, const std::string& client_ip) {
   context->AddMetadata(common::kServiceCredentialHeader, service_credential);
   context->AddMetadata(common::kClientIpHeader, client_ip);
-  context->AddMetadata(common::kAuthorizationHeader,
-                       absl::StrCat("Bearer ", token));
+  context->AddMetadata(common::kAuthorizationHeader, absl::StrCat("Bearer ", token));
 }
 
-absl::StatusOr<std::unique_ptr<Workload>> PrepareBaseline(
-    const Environment& env) {
+absl::StatusOr<std::unique_ptr<Workload>> PrepareBaseline(const Environment& env) {
   std::string payload(static_cast<size_t>(std::max(0, env.payload_bytes)), 'x');
   using Async = testing_v1::BaselineService::StubInterface::async_interface;
-  return MakeUnaryWorkload<testing_v1::BaselineService,
-                           testing_v1::EmptyRequest, testing_v1::EmptyResponse>(
-      &Async::Empty, [payload](const CallPosition&, grpc::ClientContext*,
-                               testing_v1::EmptyRequest* request) {
+  return MakeUnaryWorkload<testing_v1::BaselineService, testing_v1::EmptyRequest,
+                           testing_v1::EmptyResponse>(
+      &Async::Empty,
+      [payload](const CallPosition&, grpc::ClientContext*, testing_v1::EmptyRequest* request) {
         if (!payload.empty()) request->set_payload(payload);
       });
 }
 
-absl::StatusOr<std::unique_ptr<Workload>> PrepareGetCode(
-    const Environment& env) {
+absl::StatusOr<std::unique_ptr<Workload>> PrepareGetCode(const Environment& env) {
   auto codes = env.codes();
   if (!codes.ok()) return codes.status();
-  if (codes->empty())
-    return absl::FailedPreconditionError("no catalog codes to ask for");
-  auto shared =
-      std::make_shared<const std::vector<std::string>>(*std::move(codes));
+  if (codes->empty()) return absl::FailedPreconditionError("no catalog codes to ask for");
+  auto shared = std::make_shared<const std::vector<std::string>>(*std::move(codes));
   using Async = catalog_v1::CatalogService::StubInterface::async_interface;
-  return MakeUnaryWorkload<catalog_v1::CatalogService,
-                           catalog_v1::GetCodeRequest,
+  return MakeUnaryWorkload<catalog_v1::CatalogService, catalog_v1::GetCodeRequest,
                            catalog_v1::GetCodeResponse>(
-      &Async::GetCode, [shared](const CallPosition& at, grpc::ClientContext*,
-                                catalog_v1::GetCodeRequest* request) {
+      &Async::GetCode,
+      [shared](const CallPosition& at, grpc::ClientContext*, catalog_v1::GetCodeRequest* request) {
         request->set_code((*shared)[SpreadIndex(at, shared->size())]);
       });
 }
@@ -116,21 +106,17 @@ absl::StatusOr<std::unique_ptr<Workload>> PrepareGetCode(
 using PageAsync = catalog_v1::CatalogService::StubInterface::async_interface;
 
 // GetCodePage for `users` (each request one of them), across the codes.
-std::unique_ptr<Workload> PageWorkload(
-    std::shared_ptr<const std::vector<std::string>> codes,
-    std::shared_ptr<const std::vector<RegisteredUser>> users,
-    std::string credential, bool distinct_ips) {
+std::unique_ptr<Workload> PageWorkload(std::shared_ptr<const std::vector<std::string>> codes,
+                                       std::shared_ptr<const std::vector<RegisteredUser>> users,
+                                       std::string credential, bool distinct_ips) {
   auto next_ip = std::make_shared<std::atomic<uint64_t>>(0);
-  return MakeUnaryWorkload<catalog_v1::CatalogService,
-                           catalog_v1::GetCodePageRequest,
+  return MakeUnaryWorkload<catalog_v1::CatalogService, catalog_v1::GetCodePageRequest,
                            catalog_v1::GetCodePageResponse>(
-      &PageAsync::GetCodePage,
-      [codes, users, credential, distinct_ips, next_ip](
-          const CallPosition& at, grpc::ClientContext* context,
-          catalog_v1::GetCodePageRequest* request) {
+      &PageAsync::GetCodePage, [codes, users, credential, distinct_ips, next_ip](
+                                   const CallPosition& at, grpc::ClientContext* context,
+                                   catalog_v1::GetCodePageRequest* request) {
         const RegisteredUser& user = (*users)[SpreadIndex(at, users->size())];
-        std::string ip = distinct_ips ? DistinctClientIp(next_ip->fetch_add(1))
-                                      : kProClientIp;
+        std::string ip = distinct_ips ? DistinctClientIp(next_ip->fetch_add(1)) : kProClientIp;
         AddFrontEndMetadata(context, credential, user.token, ip);
         // Codes walk at another stride than users, so pairs vary.
         CallPosition code_at = at;
@@ -140,8 +126,7 @@ std::unique_ptr<Workload> PageWorkload(
 }
 
 // A registered user moved to the pro (unmetered) plan by the operator.
-absl::StatusOr<RegisteredUser> ProUser(const Environment& env,
-                                       const std::string& credential) {
+absl::StatusOr<RegisteredUser> ProUser(const Environment& env, const std::string& credential) {
   auto operator_credential = env.operator_credential();
   if (!operator_credential.ok()) return operator_credential.status();
   std::string run_id = common::NewRandomId().substr(0, 12);
@@ -157,64 +142,53 @@ absl::StatusOr<RegisteredUser> ProUser(const Environment& env,
   change.set_plan_id("pro");
   change.set_reason("load generator: pro scenarios");
   account_v1::ChangePlanResponse changed;
-  absl::Status status =
-      FromGrpc(stub->ChangePlan(&context, change, &changed), "ChangePlan");
+  absl::Status status = FromGrpc(stub->ChangePlan(&context, change, &changed), "ChangePlan");
   if (!status.ok()) return status;
   return user;
 }
 
-absl::StatusOr<std::unique_ptr<Workload>> PreparePagePro(
-    const Environment& env) {
+absl::StatusOr<std::unique_ptr<Workload>> PreparePagePro(const Environment& env) {
   auto credential = env.service_credential();
   if (!credential.ok()) return credential.status();
   auto codes = env.codes();
   if (!codes.ok()) return codes.status();
-  if (codes->empty())
-    return absl::FailedPreconditionError("no catalog codes to ask for");
+  if (codes->empty()) return absl::FailedPreconditionError("no catalog codes to ask for");
   auto user = ProUser(env, *credential);
   if (!user.ok()) return user.status();
   return PageWorkload(
       std::make_shared<const std::vector<std::string>>(*std::move(codes)),
-      std::make_shared<const std::vector<RegisteredUser>>(
-          std::vector<RegisteredUser>{*user}),
+      std::make_shared<const std::vector<RegisteredUser>>(std::vector<RegisteredUser>{*user}),
       *credential, /*distinct_ips=*/false);
 }
 
 // The account's half of a page alone: what the catalog asks per page.
-absl::StatusOr<std::unique_ptr<Workload>> PrepareConsumeViewPro(
-    const Environment& env) {
+absl::StatusOr<std::unique_ptr<Workload>> PrepareConsumeViewPro(const Environment& env) {
   auto credential = env.service_credential();
   if (!credential.ok()) return credential.status();
   auto codes = env.codes();
   if (!codes.ok()) return codes.status();
-  if (codes->empty())
-    return absl::FailedPreconditionError("no catalog codes to ask for");
+  if (codes->empty()) return absl::FailedPreconditionError("no catalog codes to ask for");
   auto user = ProUser(env, *credential);
   if (!user.ok()) return user.status();
-  auto shared =
-      std::make_shared<const std::vector<std::string>>(*std::move(codes));
+  auto shared = std::make_shared<const std::vector<std::string>>(*std::move(codes));
   using Async = account_v1::AccountService::StubInterface::async_interface;
-  return MakeUnaryWorkload<account_v1::AccountService,
-                           account_v1::ConsumeViewRequest,
+  return MakeUnaryWorkload<account_v1::AccountService, account_v1::ConsumeViewRequest,
                            account_v1::ConsumeViewResponse>(
-      &Async::ConsumeView,
-      [shared, token = user->token, credential = *credential](
-          const CallPosition& at, grpc::ClientContext* context,
-          account_v1::ConsumeViewRequest* request) {
+      &Async::ConsumeView, [shared, token = user->token, credential = *credential](
+                               const CallPosition& at, grpc::ClientContext* context,
+                               account_v1::ConsumeViewRequest* request) {
         AddFrontEndMetadata(context, credential, token, kProClientIp);
         request->set_code((*shared)[SpreadIndex(at, shared->size())]);
         request->set_code_set("CODE_SET_HCPCS");
       });
 }
 
-absl::StatusOr<std::unique_ptr<Workload>> PreparePageFree(
-    const Environment& env) {
+absl::StatusOr<std::unique_ptr<Workload>> PreparePageFree(const Environment& env) {
   auto credential = env.service_credential();
   if (!credential.ok()) return credential.status();
   auto codes = env.codes();
   if (!codes.ok()) return codes.status();
-  if (codes->empty())
-    return absl::FailedPreconditionError("no catalog codes to ask for");
+  if (codes->empty()) return absl::FailedPreconditionError("no catalog codes to ask for");
   int count = std::max(1, env.free_users);
 
   // Registration hashes a password; a few at a time keeps set-up short
@@ -243,10 +217,9 @@ absl::StatusOr<std::unique_ptr<Workload>> PreparePageFree(
   for (auto& w : workers) w.join();
   if (!first_error.ok()) return first_error;
 
-  return PageWorkload(
-      std::make_shared<const std::vector<std::string>>(*std::move(codes)),
-      std::make_shared<const std::vector<RegisteredUser>>(std::move(users)),
-      *credential, /*distinct_ips=*/true);
+  return PageWorkload(std::make_shared<const std::vector<std::string>>(*std::move(codes)),
+                      std::make_shared<const std::vector<RegisteredUser>>(std::move(users)),
+                      *credential, /*distinct_ips=*/true);
 }
 
 }  // namespace

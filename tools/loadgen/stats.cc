@@ -31,8 +31,7 @@ RunMedians MediansOf(const std::vector<RunResult>& runs) {
   m.p50_us = median_of([](const RunResult& r) { return r.LatencyMicros(50); });
   m.p90_us = median_of([](const RunResult& r) { return r.LatencyMicros(90); });
   m.p99_us = median_of([](const RunResult& r) { return r.LatencyMicros(99); });
-  m.p999_us =
-      median_of([](const RunResult& r) { return r.LatencyMicros(99.9); });
+  m.p999_us = median_of([](const RunResult& r) { return r.LatencyMicros(99.9); });
   // CPU figures only over the runs that know them.
   auto known_median = [&](auto field) {
     std::vector<double> values;
@@ -47,16 +46,13 @@ RunMedians MediansOf(const std::vector<RunResult>& runs) {
       known_median([](const RunResult& r) { return r.server_cpu_us_per_req; });
   std::set<std::string> processes;
   for (const RunResult& r : runs) {
-    for (const auto& [name, _] : r.server_cpu_us_per_req_by_process)
-      processes.insert(name);
+    for (const auto& [name, _] : r.server_cpu_us_per_req_by_process) processes.insert(name);
   }
   for (const std::string& name : processes) {
-    m.server_cpu_us_per_req_by_process[name] =
-        known_median([&](const RunResult& r) {
-          auto it = r.server_cpu_us_per_req_by_process.find(name);
-          return it == r.server_cpu_us_per_req_by_process.end() ? -1.0
-                                                                : it->second;
-        });
+    m.server_cpu_us_per_req_by_process[name] = known_median([&](const RunResult& r) {
+      auto it = r.server_cpu_us_per_req_by_process.find(name);
+      return it == r.server_cpu_us_per_req_by_process.end() ? -1.0 : it->second;
+    });
   }
   for (const RunResult& r : runs) {
     m.requests += r.requests;
@@ -68,8 +64,7 @@ RunMedians MediansOf(const std::vector<RunResult>& runs) {
   return m;
 }
 
-ScenarioSummary Summarize(const std::string& name,
-                          const std::vector<RunResult>& runs,
+ScenarioSummary Summarize(const std::string& name, const std::vector<RunResult>& runs,
                           const std::vector<RunResult>& baseline_runs) {
   ScenarioSummary s;
   s.name = name;

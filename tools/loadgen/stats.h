@@ -17,9 +17,8 @@ struct RunResult {
   double seconds = 0;     // the measured window
   uint64_t requests = 0;  // calls completed in the window, any status
   uint64_t ok = 0;
-  uint64_t refusals =
-      0;                // RESOURCE_EXHAUSTED: an allowance or throttle said no
-  uint64_t errors = 0;  // every other non-OK status
+  uint64_t refusals = 0;  // RESOURCE_EXHAUSTED: an allowance or throttle said no
+  uint64_t errors = 0;    // every other non-OK status
   // Non-OK calls by status name ("RESOURCE_EXHAUSTED", "UNAVAILABLE", ...).
   std::map<std::string, uint64_t> by_code;
   LatencyHistogram latency_ns;  // every completed call in the window
@@ -85,8 +84,7 @@ struct ScenarioSummary {
 // Summarises `runs` against `baseline_runs`; when both have the same length,
 // they are treated as alternated pairs (baseline_runs[i] ran just before
 // runs[i]).
-ScenarioSummary Summarize(const std::string& name,
-                          const std::vector<RunResult>& runs,
+ScenarioSummary Summarize(const std::string& name, const std::vector<RunResult>& runs,
                           const std::vector<RunResult>& baseline_runs);
 
 }  // namespace codingahead::loadgen
