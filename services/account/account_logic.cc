@@ -221,8 +221,8 @@ absl::StatusOr<v1::StartGuestSessionResponse> AccountLogic::StartGuestSession(
   SessionToken parsed;
   std::string token =
       NewSessionToken(SessionOwner::NewGuest(*deps_.random), *deps_.random, &parsed);
-  absl::StatusOr<SessionRecord> session =
-      deps_.sessions->Create(parsed, {plan.id, "", ""}, options_.guest_session, deps_.clock->Now());
+  absl::StatusOr<SessionRecord> session = deps_.sessions->Create(
+      parsed, {plan.id, "", "", ""}, options_.guest_session, deps_.clock->Now());
   if (!session.ok()) return session.status();
   v1::StartGuestSessionResponse response;
   *response.mutable_principal() = PrincipalOf(*session, plan);

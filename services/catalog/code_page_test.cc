@@ -77,7 +77,9 @@ TEST_F(CodePageTest, SectionsComeFromTheRecordFields) {
   ASSERT_FALSE(FieldValue(coverage, "Coverage code").empty());
   // Every coded value carries its meaning from the record layout.
   for (const auto& f : coverage.fields()) {
-    if (f.name() == "Coverage code") EXPECT_FALSE(f.meaning().empty());
+    if (f.name() == "Coverage code") {
+      EXPECT_FALSE(f.meaning().empty());
+    }
   }
   const v1::Section& payment = SectionOf(page, v1::Section::KIND_PAYMENT);
   EXPECT_FALSE(FieldValue(payment, "Pricing indicator").empty());
