@@ -12,22 +12,6 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace codingahead::e2e {
-namespace {
-
-bool PortAcceptsConnections(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return ok;
-}
-
-}  // namespace
-
 CommandResult RunCommand(const std::vector<std::string>& argv, absl::Duration timeout) {
   testing::TempDir dir("ca-run");
   std::string log = dir.path() + "/out.txt";
@@ -72,7 +56,7 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
   // Probe with plain TCP first: a gRPC channel that fails to connect backs
   // off for seconds before trying again.
   bool listening =
-      testing::WaitUntil([&] { return PortAcceptsConnections(port); }, absl::Seconds(30));
+      testing::WaitUntil([&] { return testing::PortAcceptsConnections(port); }, absl::Seconds(30));
   std::unique_ptr<ServiceProcess> service(new ServiceProcess(*std::move(process), port, log));
   bool ready = listening && testing::WaitUntil(
                                 [&] {

@@ -54,6 +54,11 @@ absl::StatusOr<int> RunCommand(const Subprocess::Options& options, absl::Duratio
 // A TCP port on 127.0.0.1 that nothing was listening on a moment ago.
 int PickFreePort();
 
+// True when something accepts TCP connections on 127.0.0.1:`port` (probe a
+// server before opening a gRPC channel, which backs off for seconds after a
+// refused connection).
+bool PortAcceptsConnections(int port);
+
 // A fresh private folder under $TMPDIR (or /tmp), removed by the destructor.
 class TempDir {
  public:

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "common/date.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/catalog/code_set_name.h"
 
 namespace codingahead::catalog {
 namespace {
@@ -35,21 +36,6 @@ snapshot_v1::CodeSet FromApi(v1::CodeSet code_set) {
 std::optional<absl::CivilDay> DateOf(const google::type::Date& d) {
   if (d.year() == 0 || d.month() == 0 || d.day() == 0) return std::nullopt;
   return absl::CivilDay(d.year(), d.month(), d.day());
-}
-
-const char* CodeSetName(snapshot_v1::CodeSet code_set) {
-  switch (code_set) {
-    case snapshot_v1::CODE_SET_HCPCS:
-      return "HCPCS";
-    case snapshot_v1::CODE_SET_CPT:
-      return "CPT";
-    case snapshot_v1::CODE_SET_ICD10CM:
-      return "ICD-10-CM";
-    case snapshot_v1::CODE_SET_ICD10PCS:
-      return "ICD-10-PCS";
-    default:
-      return "unknown code set";
-  }
 }
 
 // The release whose wording answers for `day`: the latest one effective on or
@@ -108,10 +94,11 @@ absl::Status UncoveredDate(const CatalogIndex& index, snapshot_v1::CodeSet code_
                            absl::CivilDay day) {
   std::string releases = ReleaseList(index, code_set);
   return common::FailedPreconditionError(
-      absl::StrCat("No loaded ", CodeSetName(code_set), " release covers the date of service ",
-                   FormatDay(day), ". Loaded releases: ", releases, "."),
+      absl::StrCat("No loaded ", CodeSetName(ToApi(code_set)),
+                   " release covers the date of service ", FormatDay(day),
+                   ". Loaded releases: ", releases, "."),
       "DATE_OF_SERVICE_NOT_COVERED", absl::StrCat("date_of_service:", FormatDay(day)),
-      absl::StrCat("Loaded ", CodeSetName(code_set), " releases: ", releases));
+      absl::StrCat("Loaded ", CodeSetName(ToApi(code_set)), " releases: ", releases));
 }
 
 void AddCrosswalks(const CatalogIndex& index, const snapshot_v1::CodeRecord& record,
@@ -130,7 +117,7 @@ void AddCrosswalks(const CatalogIndex& index, const snapshot_v1::CodeRecord& rec
     if (holding.empty()) {
       v1::CodeDescriptor* d = crosswalk->mutable_target_descriptor();
       d->set_available(false);
-      d->set_unavailable_reason(absl::StrCat("No descriptor available: ", CodeSetName(shape),
+      d->set_unavailable_reason(absl::StrCat("No descriptor available: ", CodeSetName(ToApi(shape)),
                                              " code ", target, " is not in the loaded catalog."));
       continue;
     }
@@ -376,7 +363,8 @@ absl::StatusOr<v1::Code> LookUpCode(const CatalogIndex& index, const v1::GetCode
   }
   const std::vector<ReleaseInfo>& releases = index.Releases(code_set);
   if (releases.empty()) {
-    return absl::NotFoundError(absl::StrCat("No ", CodeSetName(code_set), " release is loaded."));
+    return absl::NotFoundError(
+        absl::StrCat("No ", CodeSetName(ToApi(code_set)), " release is loaded."));
   }
   const std::vector<CodeVersion>& versions = index.Versions(code_set, *code);
   if (versions.empty() && code_set == snapshot_v1::CODE_SET_ICD10CM) {
@@ -391,7 +379,7 @@ absl::StatusOr<v1::Code> LookUpCode(const CatalogIndex& index, const v1::GetCode
     }
   }
   if (versions.empty()) {
-    return absl::NotFoundError(absl::StrCat(CodeSetName(code_set), " code ", *code,
+    return absl::NotFoundError(absl::StrCat(CodeSetName(ToApi(code_set)), " code ", *code,
                                             " is not in any loaded release (",
                                             ReleaseList(index, code_set), ")."));
   }

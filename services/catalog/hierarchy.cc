@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "common/hash.h"
 #include "common/status.h"
+#include "services/catalog/code_set_name.h"
 
 namespace codingahead::catalog {
 namespace {
@@ -37,21 +38,6 @@ bool IsHcpcsCode(const std::string& code) {
 std::string HcpcsRange(const std::string& code) {
   const int number = (code[1] - '0') * 1000 + (code[2] - '0') * 100;
   return absl::StrFormat("%c%04d-%c%04d", code[0], number, code[0], number + 99);
-}
-
-const char* CodeSetName(v1::CodeSet code_set) {
-  switch (code_set) {
-    case v1::CODE_SET_HCPCS:
-      return "HCPCS";
-    case v1::CODE_SET_CPT:
-      return "CPT";
-    case v1::CODE_SET_ICD10CM:
-      return "ICD-10-CM";
-    case v1::CODE_SET_ICD10PCS:
-      return "ICD-10-PCS";
-    default:
-      return "unknown code set";
-  }
 }
 
 std::string TokenPayload(v1::CodeSet code_set, const std::string& release_id,

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "common/status.h"
+#include "services/catalog/code_set_name.h"
 
 namespace codingahead::cactl {
 namespace {
@@ -44,21 +45,6 @@ const char* CrosswalkLabel(v1::Crosswalk::Kind kind) {
 
 }  // namespace
 
-std::string CodeSetLabel(v1::CodeSet code_set) {
-  switch (code_set) {
-    case v1::CODE_SET_HCPCS:
-      return "HCPCS";
-    case v1::CODE_SET_CPT:
-      return "CPT";
-    case v1::CODE_SET_ICD10CM:
-      return "ICD-10-CM";
-    case v1::CODE_SET_ICD10PCS:
-      return "ICD-10-PCS";
-    default:
-      return "?";
-  }
-}
-
 std::optional<v1::CodeSet> ParseCodeSet(const std::string& text) {
   std::string t = absl::AsciiStrToLower(text);
   if (t == "hcpcs") return v1::CODE_SET_HCPCS;
@@ -70,7 +56,7 @@ std::optional<v1::CodeSet> ParseCodeSet(const std::string& text) {
 
 void PrintCode(const v1::Code& code, std::ostream& out) {
   const auto& d = code.official_descriptor();
-  out << code.code() << "  (" << CodeSetLabel(code.code_set())
+  out << code.code() << "  (" << catalog::CodeSetName(code.code_set())
       << (code.kind() == v1::CODE_KIND_MODIFIER ? " modifier" : "") << ")\n";
   if (d.available()) {
     out << "  " << d.long_description() << "\n";
@@ -91,7 +77,7 @@ void PrintCode(const v1::Code& code, std::ostream& out) {
   }
   for (const auto& c : s.crosswalks()) {
     out << "  " << CrosswalkLabel(c.kind()) << ": " << c.code() << " ("
-        << CodeSetLabel(c.code_set()) << ")";
+        << catalog::CodeSetName(c.code_set()) << ")";
     if (c.target_descriptor().available()) {
       out << " " << c.target_descriptor().long_description();
     } else {
@@ -177,7 +163,7 @@ void PrintCatalogInfo(const v1::GetCatalogInfoResponse& info, std::ostream& out)
                          "EFFECTIVE", "COVERS TO", "CODES", "MODIFIERS", "LABEL");
   for (const auto& r : info.releases()) {
     out << absl::StrFormat("%-18s %-10s %-11s %-11s %7d %9d  %s\n", r.id(),
-                           CodeSetLabel(r.code_set()), DateText(r.effective_date()),
+                           catalog::CodeSetName(r.code_set()), DateText(r.effective_date()),
                            DateText(r.covers_through()), r.code_count(), r.modifier_count(),
                            r.label());
   }

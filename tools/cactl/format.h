@@ -23,7 +23,6 @@ void PrintCatalogInfo(const catalog::v1::GetCatalogInfoResponse& info, std::ostr
 void PrintError(const absl::Status& status, std::ostream& out);
 
 std::optional<catalog::v1::CodeSet> ParseCodeSet(const std::string& text);
-std::string CodeSetLabel(catalog::v1::CodeSet code_set);
 
 }  // namespace codingahead::cactl
 

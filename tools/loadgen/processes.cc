@@ -24,18 +24,6 @@
 namespace codingahead::loadgen {
 namespace {
 
-bool PortAcceptsConnections(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return ok;
-}
-
 bool Serving(const std::string& target) {
   auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   auto stub = grpc::health::v1::Health::NewStub(channel);
@@ -112,7 +100,7 @@ absl::StatusOr<std::unique_ptr<ChildService>> ChildService::Start(
                                                  ") before serving; ", log_path, ":\n",
                                                  FileTail(log_path)));
     }
-    if (PortAcceptsConnections(port) && Serving(child->target())) return child;
+    if (testing::PortAcceptsConnections(port) && Serving(child->target())) return child;
     if (absl::Now() > deadline) {
       return absl::DeadlineExceededError(absl::StrCat(name, " did not become healthy in ",
                                                       absl::FormatDuration(timeout), "; ", log_path,
