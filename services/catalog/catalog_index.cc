@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "services/catalog/changes.h"
 #include "services/catalog/hierarchy.h"
 
 namespace codingahead::catalog {
@@ -90,6 +91,10 @@ absl::StatusOr<std::shared_ptr<const CatalogIndex>> CatalogIndex::Build(
           for (const auto& code : term.codes()) by_code[code.code()].push_back({&term, &code});
         }
       }
+      if (release.transactions_size() > 0) {
+        auto& by_code = index->transactions_[release.id()];
+        for (const auto& entry : release.transactions()) by_code.emplace(entry.code(), &entry);
+      }
       if (std::unique_ptr<const Hierarchy> hierarchy = Hierarchy::Build(release)) {
         index->hierarchies_[release.id()] = std::move(hierarchy);
       }
@@ -98,6 +103,7 @@ absl::StatusOr<std::shared_ptr<const CatalogIndex>> CatalogIndex::Build(
   for (const auto& table : index->snapshot_.code_tables()) {
     index->tables_[table.field()] = &table;
   }
+  index->changes_ = ReleaseChanges::Build(*index);
   return std::shared_ptr<const CatalogIndex>(std::move(index));
 }
 
@@ -142,6 +148,14 @@ const std::vector<IndexReference>& CatalogIndex::IndexReferences(const ReleaseIn
 const Hierarchy* CatalogIndex::HierarchyOf(const ReleaseInfo& release) const {
   auto it = hierarchies_.find(release.release->id());
   return it == hierarchies_.end() ? nullptr : it->second.get();
+}
+
+const snapshot_v1::TransactionEntry* CatalogIndex::Transaction(const ReleaseInfo& release,
+                                                               const std::string& code) const {
+  auto set_it = transactions_.find(release.release->id());
+  if (set_it == transactions_.end()) return nullptr;
+  auto it = set_it->second.find(code);
+  return it == set_it->second.end() ? nullptr : it->second;
 }
 
 std::string CatalogIndex::Meaning(const std::string& field, const std::string& value) const {

@@ -39,6 +39,7 @@ struct IndexReference {
 };
 
 class Hierarchy;
+class ReleaseChanges;
 
 // The form a code is shown in: ICD-10-CM codes with a dot after the
 // category ("A000" -> "A00.0"); others as stored.
@@ -81,6 +82,15 @@ class CatalogIndex {
   // without one.
   const Hierarchy* HierarchyOf(const ReleaseInfo& release) const;
 
+  // The line of `release`'s transaction report listing `code`, or null (no
+  // report, or the report does not list it).
+  const snapshot_v1::TransactionEntry* Transaction(const ReleaseInfo& release,
+                                                   const std::string& code) const;
+
+  // The changes between every two releases of a code set (ListChanges),
+  // computed once with the index.
+  const ReleaseChanges& Changes() const { return *changes_; }
+
   // Meaning of a coded field value from the record layout, or empty.
   std::string Meaning(const std::string& field, const std::string& value) const;
 
@@ -97,6 +107,11 @@ class CatalogIndex {
   absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, std::vector<IndexReference>>>
       index_references_;
   absl::flat_hash_map<std::string, std::unique_ptr<const Hierarchy>> hierarchies_;
+  // release id -> code -> transaction report line.
+  absl::flat_hash_map<std::string,
+                      absl::flat_hash_map<std::string, const snapshot_v1::TransactionEntry*>>
+      transactions_;
+  std::unique_ptr<const ReleaseChanges> changes_;
 };
 
 }  // namespace codingahead::catalog

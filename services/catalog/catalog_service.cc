@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/outbound.h"
 #include "common/status.h"
+#include "services/catalog/changes.h"
 #include "services/catalog/code_lookup.h"
 #include "services/catalog/code_page.h"
 #include "services/catalog/hierarchy.h"
@@ -124,6 +125,17 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListChildren(grpc::CallbackServerC
       catalog::ListChildren(*catalog_->Current(), *request);
   if (children.ok()) *response = *std::move(children);
   reactor->Finish(common::ToGrpcStatus(children.status()));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* CatalogServiceImpl::ListChanges(grpc::CallbackServerContext* context,
+                                                          const v1::ListChangesRequest* request,
+                                                          v1::ListChangesResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  absl::StatusOr<v1::ListChangesResponse> changes =
+      catalog::ListChanges(*catalog_->Current(), *request);
+  if (changes.ok()) *response = *std::move(changes);
+  reactor->Finish(common::ToGrpcStatus(changes.status()));
   return reactor;
 }
 

@@ -15,7 +15,11 @@
 namespace codingahead::catalog {
 
 // The serving catalog: readers take the current index, a new release is
-// swapped in whole (readers holding the old one finish with it).
+// swapped in whole (readers holding the old one finish with it). RCU-style:
+// the index is built off the serving path and only the pointer changes under
+// the lock, which is never held while anything else is done (the old index
+// is handed back to the caller, so its destruction happens outside the lock
+// and, for the snapshot watcher, off the reactor threads).
 class CatalogHolder {
  public:
   explicit CatalogHolder(std::shared_ptr<const CatalogIndex> index) : index_(std::move(index)) {}
@@ -23,9 +27,13 @@ class CatalogHolder {
     absl::ReaderMutexLock lock(&mu_);
     return index_;
   }
-  void Swap(std::shared_ptr<const CatalogIndex> index) {
-    absl::MutexLock lock(&mu_);
-    index_.swap(index);
+  // Installs `index` and returns the one it replaces.
+  std::shared_ptr<const CatalogIndex> Swap(std::shared_ptr<const CatalogIndex> index) {
+    {
+      absl::MutexLock lock(&mu_);
+      index_.swap(index);
+    }
+    return index;
   }
 
  private:
@@ -64,6 +72,9 @@ class CatalogServiceImpl final : public v1::CatalogService::CallbackService {
   grpc::ServerUnaryReactor* ListChildren(grpc::CallbackServerContext* context,
                                          const v1::ListChildrenRequest* request,
                                          v1::ListChildrenResponse* response) override;
+  grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context,
+                                        const v1::ListChangesRequest* request,
+                                        v1::ListChangesResponse* response) override;
   grpc::ServerUnaryReactor* GetCatalogInfo(grpc::CallbackServerContext* context,
                                            const v1::GetCatalogInfoRequest* request,
                                            v1::GetCatalogInfoResponse* response) override;

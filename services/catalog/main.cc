@@ -6,10 +6,14 @@
 #include "common/log.h"
 #include "common/server.h"
 #include "services/catalog/catalog_service.h"
+#include "services/catalog/snapshot_watcher.h"
 #include "tools/importer/snapshot_io.h"
 
 ABSL_FLAG(std::string, snapshot_dir, "var/catalog",
           "Folder the importer writes to; its CURRENT file names the snapshot to load");
+ABSL_FLAG(int, snapshot_poll_seconds, 10,
+          "How often to check <snapshot_dir>/CURRENT for a new snapshot to swap in "
+          "without a restart; 0 disables");
 ABSL_FLAG(std::string, content_file, "",
           "Common language descriptions (code, code set, text; tab-separated); empty: none");
 ABSL_FLAG(std::string, account_target, "127.0.0.1:50052", "The account service (gRPC target)");
@@ -33,16 +37,10 @@ int Main() {
     return 1;
   }
   absl::Time start = absl::Now();
-  absl::StatusOr<snapshot_v1::Snapshot> snapshot = importer::ReadSnapshot(*path);
-  if (!snapshot.ok()) {
-    common::LogLine(common::LogLevel::kError, "cannot read snapshot")
-        .With("path", *path)
-        .With("error", snapshot.status().ToString());
-    return 1;
-  }
-  auto index = CatalogIndex::Build(*std::move(snapshot), absl::Now());
+  auto index = LoadSnapshotIndex(*path);
   if (!index.ok()) {
-    common::LogLine(common::LogLevel::kError, "cannot index snapshot")
+    common::LogLine(common::LogLevel::kError, "cannot load snapshot")
+        .With("path", *path)
         .With("error", index.status().ToString());
     return 1;
   }
@@ -51,6 +49,11 @@ int Main() {
       .With("releases", (*index)->snapshot().releases_size())
       .With("load_ms", absl::ToInt64Milliseconds(absl::Now() - start));
   CatalogHolder holder(*std::move(index));
+  // New releases are swapped in by a background thread, never a reactor.
+  SnapshotWatcher watcher(&holder, dir, *path);
+  if (const int poll = absl::GetFlag(FLAGS_snapshot_poll_seconds); poll > 0) {
+    watcher.Start(absl::Seconds(poll));
+  }
 
   auto content = std::make_shared<ContentStore>();
   if (std::string file = absl::GetFlag(FLAGS_content_file); !file.empty()) {
@@ -78,8 +81,11 @@ int Main() {
   account.credential = *own_credential;
   account.timeout = absl::Milliseconds(absl::GetFlag(FLAGS_account_timeout_ms));
   CatalogServiceImpl service(&holder, content, std::move(account), &*credentials);
-  return common::RunUntilSignalled(config, std::make_shared<prometheus::Registry>(), {&service},
-                                   {"codingahead.catalog.v1.CatalogService"});
+  const int exit_code =
+      common::RunUntilSignalled(config, std::make_shared<prometheus::Registry>(), {&service},
+                                {"codingahead.catalog.v1.CatalogService"});
+  watcher.Stop();
+  return exit_code;
 }
 
 }  // namespace

@@ -22,8 +22,10 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "account/v1/account.grpc.pb.h"
 #include "catalog/v1/catalog.grpc.pb.h"
@@ -51,9 +53,14 @@ ABSL_FLAG(std::string, client_ip, "",
 ABSL_FLAG(std::string, name, "", "Display name, for `register`");
 ABSL_FLAG(bool, password_stdin, false, "Read the password from standard input");
 ABSL_FLAG(std::string, request_id, "", "Idempotency key for `page`");
-ABSL_FLAG(int, page_size, 0, "For `children`: nodes per page (default 50, at most 500)");
-ABSL_FLAG(std::string, page_token, "", "For `children`: next_page_token of the previous page");
+ABSL_FLAG(int, page_size, 0,
+          "For `children` (default 50, at most 500) and `changes` (default 100, at most 1000): "
+          "items per page");
+ABSL_FLAG(std::string, page_token, "",
+          "For `children` and `changes`: next_page_token of the previous page");
 ABSL_FLAG(std::string, release, "", "For `children`: a release id (default: the newest)");
+ABSL_FLAG(std::string, kinds, "",
+          "For `changes`: comma-separated added,revised,discontinued (default: all)");
 ABSL_FLAG(std::string, reason, "", "Why, for `plan` (written to the audit log)");
 
 namespace codingahead::cactl {
@@ -72,6 +79,9 @@ constexpr char kUsage[] =
     "  children [PARENT] --code_set icd10cm|hcpcs [--page_size N] [--page_token T]\n"
     "                          browse the hierarchy: chapters, blocks, categories (ICD-10-CM);\n"
     "                          letter sections, ranges, codes (HCPCS)\n"
+    "  changes FROM TO [--kinds added,revised,discontinued] [--page_size N] [--page_token T]\n"
+    "                          codes added, revised and discontinued between two releases\n"
+    "                          (e.g. hcpcs-2018 hcpcs-2019)\n"
     "  guest                   start a guest session and keep its token\n"
     "  register EMAIL --name NAME [--password_stdin]\n"
     "                          create a free account (a guest session's views carry over)\n"
@@ -261,6 +271,48 @@ int ChildrenCommand(const std::vector<std::string>& args) {
   return Output(status, response, [](const auto& r) { PrintChildren(r, std::cout); });
 }
 
+int ChangesCommand(const std::vector<std::string>& args) {
+  constexpr char kChangesUsage[] =
+      "usage: cactl changes FROM_RELEASE TO_RELEASE [--kinds added,revised,discontinued] "
+      "[--page_size N] [--page_token T]\n";
+  if (args.size() != 2) {
+    std::cerr << kChangesUsage;
+    return 2;
+  }
+  catalog_v1::ListChangesRequest request;
+  request.set_from_release_id(args[0]);
+  request.set_to_release_id(args[1]);
+  if (const std::string set = absl::GetFlag(FLAGS_code_set); !set.empty()) {
+    auto code_set = ParseCodeSet(set);
+    if (!code_set.has_value()) {
+      std::cerr << "unknown --code_set " << set << "\n" << kChangesUsage;
+      return 2;
+    }
+    request.set_code_set(*code_set);
+  }
+  for (absl::string_view kind :
+       absl::StrSplit(absl::GetFlag(FLAGS_kinds), ',', absl::SkipEmpty())) {
+    kind = absl::StripAsciiWhitespace(kind);
+    if (kind == "added") {
+      request.add_kinds(catalog_v1::ListChangesRequest::CHANGE_KIND_ADDED);
+    } else if (kind == "revised") {
+      request.add_kinds(catalog_v1::ListChangesRequest::CHANGE_KIND_REVISED);
+    } else if (kind == "discontinued") {
+      request.add_kinds(catalog_v1::ListChangesRequest::CHANGE_KIND_DISCONTINUED);
+    } else {
+      std::cerr << "unknown kind '" << kind << "' in --kinds\n" << kChangesUsage;
+      return 2;
+    }
+  }
+  request.set_page_size(absl::GetFlag(FLAGS_page_size));
+  request.set_page_token(absl::GetFlag(FLAGS_page_token));
+  grpc::ClientContext context;
+  Prepare(&context, /*with_session=*/false);
+  catalog_v1::ListChangesResponse response;
+  grpc::Status status = CatalogStub()->ListChanges(&context, request, &response);
+  return Output(status, response, [](const auto& r) { PrintChanges(r, std::cout); });
+}
+
 int PageCommand(const std::vector<std::string>& args) {
   catalog_v1::GetCodePageRequest request;
   if (int bad = ParseCodeArgs(args, "usage: cactl page CODE [--date YYYY-MM-DD]\n", &request)) {
@@ -411,6 +463,7 @@ int main(int argc, char** argv) {
   if (command == "page") return PageCommand(args);
   if (command == "info") return InfoCommand();
   if (command == "children") return ChildrenCommand(args);
+  if (command == "changes") return ChangesCommand(args);
   if (command == "guest") return GuestCommand();
   if (command == "register") return RegisterCommand(args);
   if (command == "login") return LoginCommand(args);

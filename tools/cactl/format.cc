@@ -113,6 +113,51 @@ void PrintChildren(const v1::ListChildrenResponse& children, std::ostream& out) 
   }
 }
 
+void PrintChanges(const v1::ListChangesResponse& changes, std::ostream& out) {
+  size_t width = 0;
+  for (const auto& change : changes.changes()) width = std::max(width, change.code().size());
+  for (const auto& change : changes.changes()) {
+    std::string kind;
+    switch (change.kind()) {
+      case v1::ListChangesRequest::CHANGE_KIND_ADDED:
+        kind = "added";
+        break;
+      case v1::ListChangesRequest::CHANGE_KIND_REVISED:
+        kind = "revised";
+        break;
+      case v1::ListChangesRequest::CHANGE_KIND_DISCONTINUED:
+        kind = "discontinued";
+        break;
+      default:
+        kind = "changed";
+    }
+    const auto& d = change.effective_date();
+    out << absl::StrFormat("%-13s%-*s  %04d-%02d-%02d  ", kind, static_cast<int>(width),
+                           change.code(), d.year(), d.month(), d.day());
+    if (change.kind() == v1::ListChangesRequest::CHANGE_KIND_REVISED) {
+      out << change.old_description() << "\n"
+          << std::string(13 + width + 14, ' ') << "-> " << change.new_description();
+    } else {
+      out << (change.new_description().empty() ? change.old_description()
+                                               : change.new_description());
+    }
+    if (change.reported() && !change.report_agrees()) {
+      out << "  (report: " << change.reported_change() << ")";
+    }
+    out << "\n";
+  }
+  if (changes.changes().empty()) out << "(no changes)\n";
+  out << "\n" << changes.total_size() << " changes";
+  if (changes.report_disagreements() > 0) {
+    out << "; " << changes.report_disagreements()
+        << " not confirmed as such by the transaction report";
+  }
+  out << "\n";
+  if (!changes.next_page_token().empty()) {
+    out << "More: --page_token=" << changes.next_page_token() << "\n";
+  }
+}
+
 void PrintCodePage(const v1::GetCodePageResponse& response, std::ostream& out) {
   const v1::CodePage& page = response.page();
   PrintCode(page.code(), out);

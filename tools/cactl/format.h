@@ -18,6 +18,9 @@ void PrintQuota(const account::v1::GetQuotaResponse& quota, std::ostream& out);
 // One line per node ("A00-A09  Intestinal infectious diseases (A00-A09)  [10]"),
 // then how to get the next page.
 void PrintChildren(const catalog::v1::ListChildrenResponse& children, std::ostream& out);
+// One line per change ("added        C9030  2018-07-01  Injection, ..."),
+// the total, and how to get the next page.
+void PrintChanges(const catalog::v1::ListChangesResponse& changes, std::ostream& out);
 void PrintCatalogInfo(const catalog::v1::GetCatalogInfoResponse& info, std::ostream& out);
 // The status, its message and any field violations / quota failures.
 void PrintError(const absl::Status& status, std::ostream& out);

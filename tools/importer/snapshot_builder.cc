@@ -20,6 +20,7 @@
 #include "tools/importer/record_layout_reader.h"
 #include "tools/importer/snapshot_io.h"
 #include "tools/importer/text_util.h"
+#include "tools/importer/transaction_report_reader.h"
 
 namespace codingahead::importer {
 namespace {
@@ -218,6 +219,14 @@ absl::StatusOr<std::vector<HcpcsYearSource>> DiscoverHcpcsYears(const std::strin
         source.record_file = absl::StrCat(year_name, "/", name);
       } else if (name == absl::StrCat("proc_notes_", year_name, ".txt")) {
         source.notes_file = absl::StrCat(year_name, "/", name);
+      } else if (absl::EndsWithIgnoreCase(name, ".prn") &&
+                 absl::StrContains(absl::AsciiStrToLower(name), "change")) {
+        if (!source.transactions_file.empty()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("two HCPCS transaction reports in ", source.dir, ": ",
+                           source.transactions_file, " and ", year_name, "/", name));
+        }
+        source.transactions_file = absl::StrCat(year_name, "/", name);
       }
     }
     if (inner) {
@@ -356,6 +365,16 @@ absl::StatusOr<BuildResult> SnapshotBuilder::Build() const {
           *release.add_processing_notes() = std::move(note);
         }
       }
+      if (!year.transactions_file.empty()) {
+        absl::StatusOr<std::string> report_data = ReadSource(
+            absl::StrCat(dir, "/", year.transactions_file), year.transactions_file, release);
+        if (!report_data.ok()) return report_data.status();
+        absl::StatusOr<std::vector<catalog::snapshot::v1::TransactionEntry>> entries =
+            ReadTransactionReport(year.transactions_file, *report_data);
+        if (!entries.ok()) return entries.status();
+        release.mutable_transactions()->Reserve(static_cast<int>(entries->size()));
+        for (auto& entry : *entries) *release.add_transactions() = std::move(entry);
+      }
       // The layout the records were read with is a source of the release.
       auto* layout_source = release.add_sources();
       layout_source->set_name(*layout_name);
@@ -372,6 +391,9 @@ absl::StatusOr<BuildResult> SnapshotBuilder::Build() const {
       stats.processing_notes = release.processing_notes_size();
       stats.dropped_cpt_codes = counts.dropped_cpt_codes;
       stats.repaired_asc_dates = counts.repaired_asc_dates;
+      if (release.transactions_size() > 0) {
+        stats.details = absl::StrCat("transactions=", release.transactions_size());
+      }
       stats.elapsed = options_.clock() - start;
     }
   }

@@ -18,6 +18,10 @@ struct HcpcsYearSource {
   std::string dir;          // path of the YYYY folder
   std::string record_file;  // "YYYY/<name containing ANWEB>.txt"
   std::string notes_file;   // "YYYY/proc_notes_YYYY.txt", empty if absent
+  // The year's transaction report: the one *.prn file whose name holds
+  // "change" ("YYYY/HCPCS2017_Trans_Report_ChangesbyAction.prn",
+  // "2019/Changes_by_ActionCode.prn"); empty if absent.
+  std::string transactions_file;
 };
 
 // Every YYYY/ folder directly under `hcpcs_dir` holding exactly one

@@ -119,7 +119,7 @@ TEST(SnapshotBuilderTest, BuildsAllReleasesFromSharedDataAndCptSample) {
     EXPECT_EQ(r.records_size(), expected[i].codes + expected[i].modifiers);
     EXPECT_EQ(r.processing_notes_size(), expected[i].notes);
     EXPECT_FALSE(r.placeholder());
-    ASSERT_EQ(r.sources_size(), 3);  // records, notes, layout
+    ASSERT_EQ(r.sources_size(), 4);  // records, notes, transaction report, layout
     for (const auto& source : r.sources()) {
       absl::StatusOr<std::string> bytes =
           ReadFileToString(absl::StrCat(HcpcsDir(), "/", source.name()));
@@ -127,7 +127,9 @@ TEST(SnapshotBuilderTest, BuildsAllReleasesFromSharedDataAndCptSample) {
       EXPECT_EQ(source.sha256(), common::Sha256::HexDigest(*bytes));
       EXPECT_EQ(source.size_bytes(), static_cast<int64_t>(bytes->size()));
     }
-    EXPECT_EQ(r.sources(2).name(), kLayout);
+    EXPECT_THAT(r.sources(2).name(), ::testing::HasSubstr(".prn"));
+    EXPECT_GT(r.transactions_size(), 6400);
+    EXPECT_EQ(r.sources(3).name(), kLayout);
   }
 
   const Release& cpt = snapshot.releases(3);
