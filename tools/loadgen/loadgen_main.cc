@@ -31,6 +31,7 @@
 #include "absl/time/clock.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "tools/loadgen/argon2_reference.h"
 #include "tools/loadgen/codes.h"
 #include "tools/loadgen/cpu.h"
 #include "tools/loadgen/load_runner.h"
@@ -68,8 +69,8 @@ ABSL_DECLARE_FLAG(std::string, log_level);
 ABSL_DECLARE_FLAG(double, access_log_sample_rate);
 
 ABSL_FLAG(std::string, scenarios, "all",
-          "Comma-separated scenarios (baseline, GetCode, GetCodePage.pro, "
-          "GetCodePage.free) or all");
+          "Comma-separated scenarios (baseline, GetCode, GetCodePage.pro, chain2, "
+          "ConsumeView.pro, GetCodePage.free, ValidateSession, Login) or all");
 ABSL_FLAG(int, streams, 8, "Concurrent outstanding calls (closed loop)");
 ABSL_FLAG(int, channels, 4, "Separate gRPC channels (connections) the streams are spread over");
 ABSL_FLAG(double, warmup_seconds, 2, "Per run, not measured");
@@ -107,6 +108,14 @@ ABSL_FLAG(std::string, work_dir, "",
           "temporary folder, "
           "removed at exit");
 ABSL_FLAG(int, free_users, 32, "Accounts GetCodePage.free registers");
+ABSL_FLAG(int, login_users, 1000, "Accounts Login registers (one argon2id hash each)");
+ABSL_FLAG(bool, argon2_reference, false,
+          "Measure the raw argon2id hash rate (libargon2, m=19 MiB, t=2, p=1) "
+          "once after the runs; with Login selected it is always measured, right "
+          "after each Login run");
+ABSL_FLAG(int, argon2_threads, 2,
+          "Hashing threads of the argon2 reference (ca-account's --hash_threads)");
+ABSL_FLAG(double, argon2_seconds, 4, "Length of the argon2 reference measurement");
 ABSL_FLAG(int, payload_bytes, 0, "Baseline request payload (echoed back)");
 
 namespace codingahead::loadgen {
@@ -263,6 +272,7 @@ int Main() {
   env.account = grpc::CreateChannel(account_target.empty() ? "127.0.0.1:1" : account_target,
                                     grpc::InsecureChannelCredentials());
   env.free_users = absl::GetFlag(FLAGS_free_users);
+  env.login_users = absl::GetFlag(FLAGS_login_users);
   env.payload_bytes = absl::GetFlag(FLAGS_payload_bytes);
   env.service_credential = [credentials_dir] {
     return common::ReadSecretFile(credentials_dir + "/service-credential");
@@ -322,6 +332,7 @@ int Main() {
     reference.servers = servers_for(*baseline_spec);
   }
   std::vector<Prepared> scenarios;
+  std::vector<std::string> notes;  // printed after the table
   for (const ScenarioSpec* spec : *selected) {
     if (spec == baseline_spec) continue;
     Prepared p;
@@ -330,7 +341,11 @@ int Main() {
       p.not_measured = account_unavailable;
     } else {
       Progress(absl::StrCat("preparing ", spec->name));
+      const absl::Time prepare_start = absl::Now();
       auto workload = spec->prepare(env);
+      const double prepare_seconds = absl::ToDoubleSeconds(absl::Now() - prepare_start);
+      Progress(absl::StrFormat("%s prepared in %.1f s", spec->name, prepare_seconds));
+      notes.push_back(absl::StrFormat("%s: preparation %.1f s", spec->name, prepare_seconds));
       if (!workload.ok()) {
         p.not_measured = std::string(workload.status().message());
       } else {
@@ -365,6 +380,27 @@ int Main() {
     return true;
   };
 
+  // The raw argon2id rate (the ceiling of Login), measured right after each
+  // Login run so it sees the same machine load; once after the rounds with
+  // --argon2_reference alone.
+  bool argon2_enabled = absl::GetFlag(FLAGS_argon2_reference);
+  for (const ScenarioSpec* spec : *selected) argon2_enabled |= spec->name == "Login";
+  Argon2Options argon2_options;
+  argon2_options.threads = std::max(1, absl::GetFlag(FLAGS_argon2_threads));
+  argon2_options.duration = absl::Seconds(absl::GetFlag(FLAGS_argon2_seconds));
+  std::vector<Argon2Result> argon2_runs;
+  auto measure_argon2 = [&](int round) -> bool {
+    auto measured = MeasureArgon2(argon2_options);
+    if (!measured.ok()) {
+      Progress(absl::StrCat("argon2 reference: ", measured.status().ToString()));
+      return false;
+    }
+    Progress(absl::StrFormat("round %d/%d %-18s %9.1f hashes/s on %d threads", round + 1, rounds,
+                             "argon2 (reference)", measured->HashesPerSecond(), measured->threads));
+    argon2_runs.push_back(*measured);
+    return true;
+  };
+
   std::vector<RunResult> all_baseline_runs;
   bool any_scenario = false;
   for (const Prepared& p : scenarios) any_scenario |= p.not_measured.empty();
@@ -378,6 +414,7 @@ int Main() {
       if (!run_one(reference, &p.baseline_runs, round)) return 1;
       all_baseline_runs.push_back(p.baseline_runs.back());
       if (!run_one(p, &p.runs, round)) return 1;
+      if (argon2_enabled && p.spec->name == "Login" && !measure_argon2(round)) return 1;
     }
   }
 
@@ -410,7 +447,50 @@ int Main() {
   info.load_average_start = load_average_start;
   info.load_average_end = LoadAverage();
 
+  // The argon2 reference, reported beside Login.
+  if (argon2_enabled && argon2_runs.empty()) {
+    if (!measure_argon2(rounds - 1)) return 1;
+  }
+  if (!argon2_runs.empty()) {
+    std::vector<double> rates;
+    std::string each;
+    for (const Argon2Result& r : argon2_runs) {
+      rates.push_back(r.HashesPerSecond());
+      absl::StrAppend(
+          &each, each.empty() ? "" : ", ",
+          absl::StrFormat("%llu in %.2f s", static_cast<unsigned long long>(r.hashes), r.seconds));
+    }
+    const double rate = Median(rates);
+    notes.push_back(absl::StrFormat(
+        "argon2 reference: argon2id m=%u KiB t=%u p=%u on %d threads (libargon2, no RPC): "
+        "median %.1f hashes/s over %d run(s) (%s)",
+        argon2_options.memory_kib, argon2_options.iterations, argon2_options.parallelism,
+        argon2_options.threads, rate, static_cast<int>(argon2_runs.size()), each));
+    for (const ScenarioSummary& s : summaries) {
+      if (s.name != "Login" || !s.measured || rate <= 0) continue;
+      const double ratio = s.scenario.qps / rate;
+      std::string pairs;
+      for (size_t i = 0; i < s.run_qps.size() && i < rates.size(); ++i) {
+        absl::StrAppend(&pairs, pairs.empty() ? "" : ", ",
+                        absl::StrFormat("%.2f", Ratio(s.run_qps[i], rates[i])));
+      }
+      notes.push_back(absl::StrFormat(
+          "Login: %.1f qps = %.2fx the raw argon2id rate (target >= 0.90x: %s; per round %s); "
+          "refusals (RESOURCE_EXHAUSTED, throttled) %llu, errors %llu",
+          s.scenario.qps, ratio, ratio >= 0.9 ? "met" : "NOT met", pairs,
+          static_cast<unsigned long long>(s.scenario.refusals),
+          static_cast<unsigned long long>(s.scenario.errors)));
+    }
+  }
+
+  for (const ScenarioSummary& s : summaries) {
+    if (s.name != "ValidateSession" || !s.measured) continue;
+    notes.push_back(absl::StrFormat(
+        "ValidateSession: %.0f qps = %.2fx the baseline's %.0f (target >= 0.60x: %s)",
+        s.scenario.qps, s.qps_ratio, s.baseline.qps, s.qps_ratio >= 0.6 ? "met" : "NOT met"));
+  }
   std::string table = FormatTable(info, summaries);
+  for (const std::string& note : notes) absl::StrAppend(&table, note, "\n");
   if (absl::GetFlag(FLAGS_json)) {
     std::fprintf(stderr, "\n%s", table.c_str());
     for (const ScenarioSummary& s : summaries) std::printf("%s\n", FormatJson(info, s).c_str());

@@ -11,6 +11,7 @@
 
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/loadgen/argon2_reference.h"
 #include "tools/loadgen/codes.h"
 #include "tools/loadgen/cpu.h"
 #include "tools/loadgen/histogram.h"
@@ -151,8 +152,9 @@ ScenarioSpec Spec(const std::string& name) {
 
 TEST(ScenarioRegistryTest, DefaultsHoldTheIssueScenarios) {
   ScenarioRegistry registry = DefaultScenarios();
-  EXPECT_THAT(registry.Names(), ElementsAre("baseline", "GetCode", "GetCodePage.pro", "chain2",
-                                            "ConsumeView.pro", "GetCodePage.free"));
+  EXPECT_THAT(registry.Names(),
+              ElementsAre("baseline", "GetCode", "GetCodePage.pro", "chain2", "ConsumeView.pro",
+                          "GetCodePage.free", "ValidateSession", "Login"));
   EXPECT_EQ(registry.Find("GetCode")->target, Target::kCatalog);
   EXPECT_THAT(registry.Find("GetCodePage.free")->server_processes,
               ElementsAre("catalog", "account", "redis"));
@@ -160,6 +162,23 @@ TEST(ScenarioRegistryTest, DefaultsHoldTheIssueScenarios) {
   EXPECT_EQ(registry.Find("chain2")->target, Target::kChain);
   EXPECT_THAT(registry.Find("chain2")->server_processes, ElementsAre("chain", "baseline"));
   EXPECT_EQ(registry.Find("ConsumeView.pro")->target, Target::kAccount);
+  // The account's own RPCs, charged to the account service and Redis.
+  EXPECT_EQ(registry.Find("ValidateSession")->target, Target::kAccount);
+  EXPECT_EQ(registry.Find("Login")->target, Target::kAccount);
+  EXPECT_THAT(registry.Find("Login")->server_processes, ElementsAre("account", "redis"));
+}
+
+TEST(Argon2ReferenceTest, HashesWithTheServiceParameters) {
+  Argon2Options options;
+  options.threads = 1;
+  options.duration = absl::Milliseconds(1);
+  auto result = MeasureArgon2(options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_GE(result->hashes, 1u);  // a thread always finishes one hash
+  EXPECT_EQ(result->threads, 1);
+  EXPECT_GT(result->HashesPerSecond(), 0);
+  options.threads = 0;
+  EXPECT_EQ(MeasureArgon2(options).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ScenarioRegistryTest, SelectKeepsListOrderAndDropsDuplicates) {

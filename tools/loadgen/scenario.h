@@ -60,8 +60,9 @@ struct Environment {
   std::function<absl::StatusOr<std::string>()> operator_credential;
   // Codes present in the catalog's newest release, in a stable order.
   std::function<absl::StatusOr<std::vector<std::string>>()> codes;
-  int free_users = 32;    // accounts GetCodePage.free registers
-  int payload_bytes = 0;  // baseline request payload
+  int free_users = 32;     // accounts GetCodePage.free registers
+  int login_users = 1000;  // accounts Login registers (one argon2id hash each)
+  int payload_bytes = 0;   // baseline request payload
   absl::Duration setup_timeout = absl::Seconds(10);
 };
 
@@ -94,7 +95,8 @@ class ScenarioRegistry {
 
 inline constexpr char kBaselineScenario[] = "baseline";
 
-// The built-in scenarios: baseline, GetCode, GetCodePage.pro, GetCodePage.free.
+// The built-in scenarios: baseline, GetCode, GetCodePage.pro, chain2,
+// ConsumeView.pro, GetCodePage.free, ValidateSession, Login.
 ScenarioRegistry DefaultScenarios();
 
 // Where a call sits in the run: which stream, and its sequence number there.

@@ -183,27 +183,22 @@ absl::StatusOr<std::unique_ptr<Workload>> PrepareConsumeViewPro(const Environmen
       });
 }
 
-absl::StatusOr<std::unique_ptr<Workload>> PreparePageFree(const Environment& env) {
-  auto credential = env.service_credential();
-  if (!credential.ok()) return credential.status();
-  auto codes = env.codes();
-  if (!codes.ok()) return codes.status();
-  if (codes->empty()) return absl::FailedPreconditionError("no catalog codes to ask for");
-  int count = std::max(1, env.free_users);
-
-  // Registration hashes a password; a few at a time keeps set-up short
-  // without flooding the account service.
-  std::string run_id = common::NewRandomId().substr(0, 12);
+// Registers `count` accounts with `parallelism` concurrent Register calls
+// (each one argon2id hash on the account's hash pool), each from its own
+// address in the upper half of 10.0.0.0/8 starting at `ip_base`.
+absl::StatusOr<std::vector<RegisteredUser>> RegisterUsers(
+    const Environment& env, const std::string& credential, absl::string_view kind, int count,
+    int parallelism, const std::string& run_id, uint64_t ip_base) {
   std::vector<RegisteredUser> users(static_cast<size_t>(count));
   absl::Mutex mu;
   absl::Status first_error;
   std::atomic<int> next{0};
   std::vector<std::thread> workers;
-  for (int w = 0; w < std::min(count, 4); ++w) {
+  for (int w = 0; w < std::min(count, std::max(1, parallelism)); ++w) {
     workers.emplace_back([&] {
       for (int i = next++; i < count; i = next++) {
-        auto user = RegisterUser(env, *credential, Email("free", i, run_id),
-                                 DistinctClientIp((uint64_t{1} << 23) + i));
+        auto user = RegisterUser(env, credential, Email(kind, i, run_id),
+                                 DistinctClientIp(ip_base + static_cast<uint64_t>(i)));
         absl::MutexLock lock(&mu);
         if (!user.ok()) {
           if (first_error.ok()) first_error = user.status();
@@ -216,10 +211,78 @@ absl::StatusOr<std::unique_ptr<Workload>> PreparePageFree(const Environment& env
   }
   for (auto& w : workers) w.join();
   if (!first_error.ok()) return first_error;
+  return users;
+}
+
+absl::StatusOr<std::unique_ptr<Workload>> PreparePageFree(const Environment& env) {
+  auto credential = env.service_credential();
+  if (!credential.ok()) return credential.status();
+  auto codes = env.codes();
+  if (!codes.ok()) return codes.status();
+  if (codes->empty()) return absl::FailedPreconditionError("no catalog codes to ask for");
+  int count = std::max(1, env.free_users);
+
+  // Registration hashes a password; a few at a time keeps set-up short
+  // without flooding the account service.
+  std::string run_id = common::NewRandomId().substr(0, 12);
+  auto users =
+      RegisterUsers(env, *credential, "free", count, /*parallelism=*/4, run_id, uint64_t{1} << 23);
+  if (!users.ok()) return users.status();
 
   return PageWorkload(std::make_shared<const std::vector<std::string>>(*std::move(codes)),
-                      std::make_shared<const std::vector<RegisteredUser>>(std::move(users)),
+                      std::make_shared<const std::vector<RegisteredUser>>(*std::move(users)),
                       *credential, /*distinct_ips=*/true);
+}
+
+// Login over env.login_users accounts registered here: each call signs one of
+// them in with the right password (one argon2id verify on the account's hash
+// pool), with the service credential and a distinct x-client-ip, so the
+// per-address login throttle never applies (its refusals would show as
+// RESOURCE_EXHAUSTED, counted as refusals).
+absl::StatusOr<std::unique_ptr<Workload>> PrepareLogin(const Environment& env) {
+  auto credential = env.service_credential();
+  if (!credential.ok()) return credential.status();
+  int count = std::max(1, env.login_users);
+  std::string run_id = common::NewRandomId().substr(0, 12);
+  // Four at a time keeps the account's two hashing threads busy without
+  // queueing behind them for long.
+  auto users = RegisterUsers(env, *credential, "login", count, /*parallelism=*/4, run_id,
+                             (uint64_t{3} << 22));
+  if (!users.ok()) return users.status();
+  std::vector<std::string> emails;
+  emails.reserve(static_cast<size_t>(count));
+  for (int i = 0; i < count; ++i) emails.push_back(Email("login", i, run_id));
+  auto shared = std::make_shared<const std::vector<std::string>>(std::move(emails));
+  auto next_ip = std::make_shared<std::atomic<uint64_t>>(0);
+  using Async = account_v1::AccountService::StubInterface::async_interface;
+  return MakeUnaryWorkload<account_v1::AccountService, account_v1::LoginRequest,
+                           account_v1::LoginResponse>(
+      &Async::Login,
+      [shared, next_ip, credential = *credential](
+          const CallPosition& at, grpc::ClientContext* context, account_v1::LoginRequest* request) {
+        context->AddMetadata(common::kServiceCredentialHeader, credential);
+        context->AddMetadata(common::kClientIpHeader, DistinctClientIp(next_ip->fetch_add(1)));
+        request->set_email((*shared)[SpreadIndex(at, shared->size())]);
+        request->set_password(kPassword);
+      });
+}
+
+// ValidateSession of one registered user's token (sent in the metadata, as
+// the catalog does for every page).
+absl::StatusOr<std::unique_ptr<Workload>> PrepareValidateSession(const Environment& env) {
+  auto credential = env.service_credential();
+  if (!credential.ok()) return credential.status();
+  std::string run_id = common::NewRandomId().substr(0, 12);
+  auto user = RegisterUser(env, *credential, Email("session", 0, run_id), kProClientIp);
+  if (!user.ok()) return user.status();
+  using Async = account_v1::AccountService::StubInterface::async_interface;
+  return MakeUnaryWorkload<account_v1::AccountService, account_v1::ValidateSessionRequest,
+                           account_v1::ValidateSessionResponse>(
+      &Async::ValidateSession,
+      [token = user->token, credential = *credential](
+          const CallPosition&, grpc::ClientContext* context, account_v1::ValidateSessionRequest*) {
+        AddFrontEndMetadata(context, credential, token, kProClientIp);
+      });
 }
 
 }  // namespace
@@ -266,6 +329,19 @@ ScenarioRegistry DefaultScenarios() {
        Target::kCatalog,
        {"catalog", "account", "redis"},
        PreparePageFree});
+  add({"ValidateSession",
+       "AccountService.ValidateSession of one registered user's token (in the "
+       "metadata): one Redis round trip",
+       Target::kAccount,
+       {"account", "redis"},
+       PrepareValidateSession});
+  add({"Login",
+       "AccountService.Login over --login_users registered accounts, a distinct "
+       "x-client-ip per call: one argon2id verify (m=19 MiB, t=2, p=1) each; "
+       "compare with the argon2 reference",
+       Target::kAccount,
+       {"account", "redis"},
+       PrepareLogin});
   return registry;
 }
 
