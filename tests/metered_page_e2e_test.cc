@@ -65,22 +65,11 @@ class MeteredPageTest : public ::testing::Test {
     auto db_url = postgres_->CreateDatabase(absl::StrCat("metered_", ++database));
     ASSERT_TRUE(db_url.ok()) << db_url.status();
     std::string creds = dir_->path();
-    auto account = ServiceProcess::Start(
-        CA_ACCOUNT_BINARY, "account", creds,
-        {absl::StrCat("--redis_url=", redis_->url()), absl::StrCat("--postgres_url=", *db_url),
-         absl::StrCat("--service_credentials_file=", creds, "/service-credential"),
-         absl::StrCat("--operator_credentials_file=", creds, "/operator-credential")});
-    ASSERT_TRUE(account.ok()) << account.status();
-    account_ = *std::move(account);
-    auto catalog = ServiceProcess::Start(
-        CA_CATALOG_BINARY, "catalog", creds,
-        {absl::StrCat("--snapshot_dir=", creds, "/catalog"),
-         absl::StrCat("--content_file=", CA_CONTENT_FILE),
-         absl::StrCat("--account_target=", account_->target()),
-         absl::StrCat("--client_credential_file=", creds, "/service-credential"),
-         absl::StrCat("--service_credentials_file=", creds, "/service-credential")});
-    ASSERT_TRUE(catalog.ok()) << catalog.status();
-    catalog_ = *std::move(catalog);
+    auto suite = StartAccountAndCatalog(CA_ACCOUNT_BINARY, CA_CATALOG_BINARY, creds, redis_->url(),
+                                        *db_url, CA_CONTENT_FILE);
+    ASSERT_TRUE(suite.ok()) << suite.status();
+    account_ = std::move(suite->account);
+    catalog_ = std::move(suite->catalog);
     catalog_stub_ = catalog_v1::CatalogService::NewStub(catalog_->channel());
     account_stub_ = account_v1::AccountService::NewStub(account_->channel());
   }

@@ -70,6 +70,32 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
   return service;
 }
 
+absl::StatusOr<AccountAndCatalog> StartAccountAndCatalog(const std::string& account_binary,
+                                                         const std::string& catalog_binary,
+                                                         const std::string& dir,
+                                                         const std::string& redis_url,
+                                                         const std::string& postgres_url,
+                                                         const std::string& content_file) {
+  AccountAndCatalog suite;
+  auto account = ServiceProcess::Start(
+      account_binary, "account", dir,
+      {absl::StrCat("--redis_url=", redis_url), absl::StrCat("--postgres_url=", postgres_url),
+       absl::StrCat("--service_credentials_file=", dir, "/service-credential"),
+       absl::StrCat("--operator_credentials_file=", dir, "/operator-credential")});
+  if (!account.ok()) return account.status();
+  suite.account = *std::move(account);
+  auto catalog = ServiceProcess::Start(
+      catalog_binary, "catalog", dir,
+      {absl::StrCat("--snapshot_dir=", dir, "/catalog"),
+       absl::StrCat("--content_file=", content_file),
+       absl::StrCat("--account_target=", suite.account->target()),
+       absl::StrCat("--client_credential_file=", dir, "/service-credential"),
+       absl::StrCat("--service_credentials_file=", dir, "/service-credential")});
+  if (!catalog.ok()) return catalog.status();
+  suite.catalog = *std::move(catalog);
+  return suite;
+}
+
 std::string ServiceProcess::Log() const {
   std::ifstream in(log_path_);
   std::stringstream buffer;

@@ -44,6 +44,17 @@ class ServiceProcess {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
+// ca-account and a ca-catalog that calls it, as the metered page needs them.
+// `dir` holds service-credential, operator-credential and the imported
+// catalog (<dir>/catalog); logs go there too.
+struct AccountAndCatalog {
+  std::unique_ptr<ServiceProcess> account;
+  std::unique_ptr<ServiceProcess> catalog;
+};
+absl::StatusOr<AccountAndCatalog> StartAccountAndCatalog(
+    const std::string& account_binary, const std::string& catalog_binary, const std::string& dir,
+    const std::string& redis_url, const std::string& postgres_url, const std::string& content_file);
+
 // The grpc.health.v1 status of `service` ("" for the whole server), or -1
 // when the call fails.
 int HealthStatus(const std::shared_ptr<grpc::Channel>& channel, const std::string& service);
