@@ -1,6 +1,7 @@
 #include "common/hash.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <cstdlib>
 
@@ -50,6 +51,21 @@ std::string Sha1Hex(absl::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha1(), nullptr) != 1) {
+    std::abort();
+  }
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), static_cast<size_t>(length)));
+}
+
+std::string HmacSha256Hex(absl::string_view key, absl::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  // HMAC() takes a null key as "no key"; an empty key is a valid zero-length one.
+  static const unsigned char kEmpty = 0;
+  const void* key_bytes = key.empty() ? &kEmpty : static_cast<const void*>(key.data());
+  if (HMAC(EVP_sha256(), key_bytes, static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest,
+           &length) == nullptr) {
     std::abort();
   }
   return absl::BytesToHexString(

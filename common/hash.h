@@ -37,6 +37,11 @@ class Sha256 {
 // Lower-case hex SHA-1 (what Redis names scripts by).
 std::string Sha1Hex(absl::string_view data);
 
+// Lower-case hex HMAC-SHA-256 (RFC 2104) of `data` under `key`: a keyed
+// digest, for identifiers that must not be reversible by guessing the input
+// (the login throttle's email owner).
+std::string HmacSha256Hex(absl::string_view key, absl::string_view data);
+
 }  // namespace codingahead::common
 
 #endif  // CODINGAHEAD_COMMON_HASH_H_

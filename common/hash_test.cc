@@ -7,6 +7,23 @@
 namespace codingahead::common {
 namespace {
 
+// RFC 4231 test cases 1, 2 and 6 (key longer than the block size).
+TEST(HmacSha256Test, MatchesRfc4231Vectors) {
+  EXPECT_EQ(HmacSha256Hex(std::string(20, '\x0b'), "Hi There"),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(HmacSha256Hex(std::string(131, '\xaa'),
+                          "Test Using Larger Than Block-Size Key - Hash Key First"),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST(HmacSha256Test, DiffersFromThePlainDigestAndByKey) {
+  EXPECT_NE(HmacSha256Hex("k1", "ann@example.com"), Sha256::HexDigest("ann@example.com"));
+  EXPECT_NE(HmacSha256Hex("k1", "ann@example.com"), HmacSha256Hex("k2", "ann@example.com"));
+  EXPECT_EQ(HmacSha256Hex("", "").size(), 64u);
+}
+
 TEST(Sha256Test, EmptyInputMatchesFips180Vector) {
   EXPECT_EQ(Sha256::HexDigest(""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");

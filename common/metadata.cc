@@ -92,6 +92,10 @@ bool CallerCredentials::Matches(const std::vector<std::string>& known,
 }
 
 bool CallerCredentials::IsTrustedService(const grpc::ServerContextBase& context) const {
+  // A certificate signed by the suite's CA, verified by the TLS handshake
+  // (common/tls.h), is a service identity too (DESIGN.md §3).
+  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+  if (auth != nullptr && auth->IsPeerAuthenticated()) return true;
   auto presented = GetMetadata(context, kServiceCredentialHeader);
   if (!presented.has_value() || presented->empty()) return false;
   return Matches(service_, *presented) || Matches(operator_, *presented);

@@ -42,7 +42,8 @@ class CallerCredentials {
   static absl::StatusOr<CallerCredentials> LoadFromFiles(
       const std::string& service_credentials_file, const std::string& operator_credentials_file);
 
-  // True when the call carries a known service (or operator) credential.
+  // True when the call carries a known service (or operator) credential, or
+  // came over mTLS with a client certificate the server verified.
   bool IsTrustedService(const grpc::ServerContextBase& context) const;
   // True when the call carries a known operator credential.
   bool IsOperator(const grpc::ServerContextBase& context) const;

@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/rpc_metrics.h"
+#include "common/tls.h"
 
 ABSL_FLAG(std::string, listen, "",
           "gRPC listen address (host:port); empty: the service's default port on 0.0.0.0");
@@ -56,6 +57,13 @@ ServerConfig ServerConfigFromFlags(const ServerDefaults& defaults) {
   config.drain = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
   config.shutdown_grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
   config.access_log_sample_rate = absl::GetFlag(FLAGS_access_log_sample_rate);
+  auto credentials = MakeServerCredentials(TlsConfigFromFlags());
+  if (!credentials.ok()) {
+    fprintf(stderr, "TLS settings not usable: %s\n",
+            std::string(credentials.status().message()).c_str());
+    std::exit(2);
+  }
+  config.credentials = *std::move(credentials);
   return config;
 }
 
@@ -85,7 +93,9 @@ absl::StatusOr<std::unique_ptr<ServiceServer>> ServiceServer::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(
+      config.listen, config.credentials ? config.credentials : grpc::InsecureServerCredentials(),
+      &server->port_);
   builder.SetMaxReceiveMessageSize(config.max_receive_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;

@@ -32,6 +32,8 @@ struct ServerConfig {
   // How long in-flight calls may take to finish once new calls are refused.
   absl::Duration drain = absl::Seconds(10);
   int max_receive_message_bytes = 4 << 20;
+  // TLS / mTLS (common/tls.h); null: plaintext.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
 };
 
 // The defaults a binary passes for its own ports (DESIGN.md §6).
@@ -43,7 +45,7 @@ struct ServerDefaults {
 
 // ServerConfig from the common flags (--listen, --metrics_listen,
 // --drain_seconds, --shutdown_grace_seconds, --access_log_sample_rate,
-// --log_level), falling back to `defaults`. Also configures logging.
+// --log_level, --tls_*), falling back to `defaults`. Also configures logging.
 ServerConfig ServerConfigFromFlags(const ServerDefaults& defaults);
 
 // The flag-derived credential file paths (--service_credentials_file,

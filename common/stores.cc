@@ -40,6 +40,16 @@ absl::StatusOr<std::unique_ptr<RedisClient>> ConnectRedisFromFlags() {
   return client;
 }
 
+absl::StatusOr<std::unique_ptr<AsyncRedisClient>> AsyncRedisFromFlags() {
+  auto password =
+      LoadSecret(absl::GetFlag(FLAGS_redis_password_file), "CODINGAHEAD_REDIS_PASSWORD");
+  if (!password.ok()) return password.status();
+  AsyncRedisOptions options;
+  options.url = absl::GetFlag(FLAGS_redis_url);
+  options.password = *password;
+  return AsyncRedisClient::Create(options);
+}
+
 bool MigrateOnlyFromFlags() { return absl::GetFlag(FLAGS_migrate) == "only"; }
 
 absl::StatusOr<std::unique_ptr<PostgresPool>> ConnectPostgresFromFlags(

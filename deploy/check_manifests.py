@@ -38,7 +38,7 @@ MONITORING_NS_LABELS = {"codingahead.io/monitoring": "true"}
 DNS_NS_LABELS = {"kubernetes.io/metadata.name": "kube-system"}
 DNS_POD_LABELS = {"k8s-app": "kube-dns"}
 # Build-only packages of scripts/install-deps.sh that the image builder skips.
-NOT_FOR_BUILDER = {"redis-server", "postgresql-15", "procps", "util-linux", "python3-yaml"}
+NOT_FOR_BUILDER = {"redis-server", "postgresql-15", "procps", "util-linux", "python3-yaml", "openssl"}
 
 errors = []
 notes = []

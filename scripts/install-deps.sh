@@ -13,10 +13,12 @@ PACKAGES=(
   libabsl-dev libssl-dev libhiredis-dev libpqxx-dev libpq-dev prometheus-cpp-dev libargon2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libexpat1-dev  # ca-import: the ICD-10-CM index XML files
+  libxapian-dev  # catalog: the SearchCodes full-text index
   # stores
   redis-server postgresql-15
   # scripts
   procps util-linux python3-yaml
+  openssl  # scripts/make-certs.sh: the private CA and mTLS certificates
   libzxcvbn-dev john-data  # account password policy: zxcvbn, common-password list
 )
 

@@ -24,6 +24,18 @@ make_credential() {
 }
 make_credential service-credential
 make_credential operator-credential
+# The key of the login throttle's email HMAC (docs/security.md).
+make_credential throttle-key
+# Certificates for mTLS (docs/security.md): always made, used when
+# CODINGAHEAD_LOCAL_MTLS=1 (then cactl needs the CODINGAHEAD_TLS_* variables
+# printed at the end).
+"$REPO_ROOT/scripts/make-certs.sh" "$VAR_DIR/credentials/tls"
+if [ "${CODINGAHEAD_LOCAL_MTLS:-0}" = 1 ]; then
+  export CODINGAHEAD_TLS_CERT_FILE="$VAR_DIR/credentials/tls/server.pem"
+  export CODINGAHEAD_TLS_KEY_FILE="$VAR_DIR/credentials/tls/server-key.pem"
+  export CODINGAHEAD_TLS_CA_FILE="$VAR_DIR/credentials/tls/ca.pem"
+  export CODINGAHEAD_TLS_REQUIRE_CLIENT_CERT=true
+fi
 
 # --- Redis -------------------------------------------------------------------
 redis_up() { redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
@@ -67,8 +79,17 @@ done
 
 # --- catalog snapshot ---------------------------------------------------------
 log "importing the sample catalog"
+# NCCI PTP / MUE / PFS tables: the 2026 Q1 fixtures in the published layouts
+# (docs/edits.md), so `cactl edits --dos=2026-01-15 ...` answers locally.
+EDITS_DIR="$REPO_ROOT/tools/importer/testdata"
 "$BUILD_DIR/tools/importer/ca-import" --hcpcs_dir="$SHARED_DATA_DIR/hcpcs" --icd10cm_dir="$SHARED_DATA_DIR/icd10cm/2026" \
   --cpt_file="$REPO_ROOT/services/catalog/testdata/cpt_sample.tsv" \
+  --ncci_ptp_practitioner_file="$EDITS_DIR/ncci_ptp_practitioner_2026q1.txt" \
+  --ncci_ptp_hospital_file="$EDITS_DIR/ncci_ptp_hospital_2026q1.txt" \
+  --mue_practitioner_file="$EDITS_DIR/mue_practitioner_2026q1.csv" \
+  --mue_hospital_file="$EDITS_DIR/mue_hospital_2026q1.csv" \
+  --mue_dme_file="$EDITS_DIR/mue_dme_2026q1.csv" \
+  --pfs_rvu_file="$EDITS_DIR/pfs_rvu_2026q1.csv" --edits_quarter=2026Q1 \
   --out_dir="$VAR_DIR/catalog"
 
 # --- services ------------------------------------------------------------------
@@ -100,7 +121,8 @@ start_service catalog "$CATALOG_PORT" "$CATALOG_METRICS_PORT" --snapshot_dir="$V
   --account_target="127.0.0.1:$ACCOUNT_PORT" \
   --client_credential_file="$VAR_DIR/credentials/service-credential"
 start_service account "$ACCOUNT_PORT" "$ACCOUNT_METRICS_PORT" \
-  --redis_url="$REDIS_URL" --postgres_url="$(pg_url account)"
+  --redis_url="$REDIS_URL" --postgres_url="$(pg_url account)" \
+  --throttle_key_file="$VAR_DIR/credentials/throttle-key"
 start_service jobs "$JOBS_PORT" "$JOBS_METRICS_PORT" \
   --redis_url="$REDIS_URL" --postgres_url="$(pg_url jobs)"
 start_service assistant "$ASSISTANT_PORT" "$ASSISTANT_METRICS_PORT" \
@@ -125,3 +147,11 @@ The suite is up.
   logs:         $VAR_DIR/log/
   stop:         scripts/down.sh
 MSG
+if [ "${CODINGAHEAD_LOCAL_MTLS:-0}" = 1 ]; then
+  cat <<MSG
+  mTLS is on: give cactl the client certificate with
+    export CODINGAHEAD_TLS_CA_FILE=$VAR_DIR/credentials/tls/ca.pem
+    export CODINGAHEAD_TLS_CERT_FILE=$VAR_DIR/credentials/tls/client.pem
+    export CODINGAHEAD_TLS_KEY_FILE=$VAR_DIR/credentials/tls/client-key.pem
+MSG
+fi

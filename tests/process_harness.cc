@@ -36,16 +36,18 @@ int HealthStatus(const std::shared_ptr<grpc::Channel>& channel, const std::strin
   return response.status();
 }
 
-ServiceProcess::ServiceProcess(testing::Subprocess process, int port, std::string log_path)
+ServiceProcess::ServiceProcess(testing::Subprocess process, int port, std::string log_path,
+                               std::shared_ptr<grpc::ChannelCredentials> credentials)
     : process_(std::move(process)),
       port_(port),
       log_path_(std::move(log_path)),
-      channel_(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                                   grpc::InsecureChannelCredentials())) {}
+      channel_(
+          grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                              credentials ? credentials : grpc::InsecureChannelCredentials())) {}
 
 absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
     const std::string& binary, const std::string& name, const std::string& dir,
-    std::vector<std::string> extra_flags) {
+    std::vector<std::string> extra_flags, std::shared_ptr<grpc::ChannelCredentials> credentials) {
   int port = testing::PickFreePort();
   std::vector<std::string> argv = {binary, absl::StrCat("--listen=127.0.0.1:", port),
                                    "--metrics_listen=off", "--access_log_sample_rate=0"};
@@ -57,7 +59,8 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
   // off for seconds before trying again.
   bool listening =
       testing::WaitUntil([&] { return testing::PortAcceptsConnections(port); }, absl::Seconds(30));
-  std::unique_ptr<ServiceProcess> service(new ServiceProcess(*std::move(process), port, log));
+  std::unique_ptr<ServiceProcess> service(
+      new ServiceProcess(*std::move(process), port, log, std::move(credentials)));
   bool ready = listening && testing::WaitUntil(
                                 [&] {
                                   return HealthStatus(service->channel_, "") ==

@@ -26,9 +26,12 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
 // SERVING; logs go to `<dir>/<name>.log`.
 class ServiceProcess {
  public:
+  // `credentials` (default: plaintext) are the ones channel() uses, e.g.
+  // TLS when the flags make the service serve it.
   static absl::StatusOr<std::unique_ptr<ServiceProcess>> Start(
       const std::string& binary, const std::string& name, const std::string& dir,
-      std::vector<std::string> extra_flags);
+      std::vector<std::string> extra_flags,
+      std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
   int port() const { return port_; }
   std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
@@ -37,7 +40,8 @@ class ServiceProcess {
   std::string Log() const;
 
  private:
-  ServiceProcess(testing::Subprocess process, int port, std::string log_path);
+  ServiceProcess(testing::Subprocess process, int port, std::string log_path,
+                 std::shared_ptr<grpc::ChannelCredentials> credentials);
   testing::Subprocess process_;
   int port_;
   std::string log_path_;

@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/redis/hiredis_util.h"
 
 namespace codingahead::common {
 namespace {
@@ -70,42 +71,8 @@ class ScopedSigpipeBlock {
   bool was_pending_ = false;
 };
 
-RedisReply Convert(const redisReply* r) {
-  switch (r->type) {
-    case REDIS_REPLY_INTEGER:
-      return RedisReply::Integer(r->integer);
-    case REDIS_REPLY_STRING:
-      return RedisReply::String(std::string(r->str, r->len));
-    case REDIS_REPLY_STATUS:
-      return RedisReply::Status(std::string(r->str, r->len));
-    case REDIS_REPLY_ERROR:
-      return RedisReply::Error(std::string(r->str, r->len));
-    case REDIS_REPLY_ARRAY: {
-      std::vector<RedisReply> elements;
-      elements.reserve(r->elements);
-      for (size_t i = 0; i < r->elements; ++i) {
-        elements.push_back(Convert(r->element[i]));
-      }
-      return RedisReply::Array(std::move(elements));
-    }
-    default:
-      return RedisReply::Nil();
-  }
-}
-
-// Error replies that mean "Redis cannot serve now", not "your command is
-// wrong". The connection that got one is not reused.
-bool IsAvailabilityError(const RedisReply& reply) {
-  static constexpr absl::string_view kCodes[] = {"LOADING",  "BUSY",     "MASTERDOWN",
-                                                 "READONLY", "NOAUTH",   "OOM",
-                                                 "MISCONF",  "TRYAGAIN", "CLUSTERDOWN"};
-  if (!reply.is_error()) return false;
-  std::string code = RedisErrorCode(reply);
-  for (absl::string_view c : kCodes) {
-    if (code == c) return true;
-  }
-  return false;
-}
+using redis_internal::Convert;
+using redis_internal::IsAvailabilityError;
 
 std::string Upper(absl::string_view s) {
   return absl::AsciiStrToUpper(s.substr(0, std::min<size_t>(s.size(), 32)));

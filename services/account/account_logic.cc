@@ -58,6 +58,12 @@ MonthPeriod MonthOf(absl::Time now) {
           absl::FromCivil(month + 1, utc)};
 }
 
+MonthPeriod DayOf(absl::Time now) {
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  absl::CivilDay day(absl::ToCivilSecond(now, utc));
+  return {absl::FormatCivilTime(day), absl::FromCivil(day, utc), absl::FromCivil(day + 1, utc)};
+}
+
 AccountLogic::AccountLogic(AccountDeps deps, AccountOptions options)
     : deps_(deps), options_(options) {}
 
@@ -337,7 +343,7 @@ absl::StatusOr<LoginAttempt> AccountLogic::PrepareLogin(const v1::LoginRequest& 
   const std::string email = NormalizeEmail(request.email());
   LoginAttempt attempt;
   attempt.client_address = caller.client_address;
-  attempt.email_tag = EmailThrottleTag(email);
+  attempt.email_tag = EmailThrottleTag(options_.throttle_key, email);
   attempt.address_tag = AddressOwnerTag(caller.client_address);
   // Before any hashing: a throttled caller costs no CPU. Unknown emails are
   // throttled like known ones, so the throttle tells nothing either.
@@ -473,7 +479,7 @@ absl::StatusOr<PasswordChange> AccountLogic::PrepareChangePassword(
   if (!account.ok()) return account.status();
   if (!account->has_value()) return absl::UnauthenticatedError(kSessionGone);
   change.account = **std::move(account);
-  change.email_tag = EmailThrottleTag(change.account.email);
+  change.email_tag = EmailThrottleTag(options_.throttle_key, change.account.email);
   // Guessing the current password through a stolen session is throttled
   // like logging in.
   absl::Status throttled =
@@ -587,8 +593,32 @@ absl::StatusOr<v1::ValidateSessionResponse> AccountLogic::ValidateSession(
   }
   absl::StatusOr<SessionToken> token = CallerToken(request.token(), caller);
   if (!token.ok()) return token.status();
-  absl::StatusOr<std::optional<SessionRecord>> session =
-      deps_.sessions->Validate(*token, deps_.clock->Now());
+  return ValidateSessionAnswer(deps_.sessions->Validate(*token, deps_.clock->Now()));
+}
+
+void AccountLogic::ValidateSessionAsync(const v1::ValidateSessionRequest& request,
+                                        const Caller& caller,
+                                        Done<v1::ValidateSessionResponse> done) {
+  if (request.token().size() > kMaxTokenFieldBytes) {
+    done(common::InvalidArgumentError(
+        "invalid ValidateSession request",
+        {{"token", absl::StrCat("must be at most ", kMaxTokenFieldBytes, " bytes")}}));
+    return;
+  }
+  absl::StatusOr<SessionToken> token = CallerToken(request.token(), caller);
+  if (!token.ok()) {
+    done(token.status());
+    return;
+  }
+  deps_.sessions->ValidateAsync(
+      *token, deps_.clock->Now(),
+      [this, done = std::move(done)](absl::StatusOr<std::optional<SessionRecord>> session) {
+        done(ValidateSessionAnswer(session));
+      });
+}
+
+absl::StatusOr<v1::ValidateSessionResponse> AccountLogic::ValidateSessionAnswer(
+    const absl::StatusOr<std::optional<SessionRecord>>& session) const {
   if (!session.ok()) return session.status();
   if (!session->has_value()) return absl::UnauthenticatedError(kSessionGone);
   const Plan* plan = PlanOf(**session);
@@ -631,8 +661,8 @@ absl::StatusOr<v1::GetQuotaResponse> AccountLogic::GetQuota(const Caller& caller
   return response;
 }
 
-absl::StatusOr<v1::ConsumeViewResponse> AccountLogic::ConsumeView(
-    const v1::ConsumeViewRequest& request, const Caller& caller) {
+absl::StatusOr<AccountLogic::ViewRequest> AccountLogic::PrepareConsumeView(
+    const v1::ConsumeViewRequest& request, const Caller& caller) const {
   common::BadRequestBuilder bad;
   if (request.token().size() > kMaxTokenFieldBytes) {
     bad.Add("token", absl::StrCat("must be at most ", kMaxTokenFieldBytes, " bytes"));
@@ -643,13 +673,23 @@ absl::StatusOr<v1::ConsumeViewResponse> AccountLogic::ConsumeView(
   if (!bad.empty()) return bad.Build("invalid ConsumeView request");
   absl::StatusOr<SessionToken> token = CallerToken(request.token(), caller);
   if (!token.ok()) return token.status();
+  ViewRequest view;
+  view.token = *std::move(token);
+  view.now = deps_.clock->Now();
+  view.member = absl::StrCat(code_set, ":", code);
+  for (const Plan& plan : deps_.plans->plans()) {
+    view.limits.emplace_back(plan.id, plan.ScriptViewLimit());
+  }
+  return view;
+}
 
-  const absl::Time now = deps_.clock->Now();
-  const SessionOwner& owner = token->owner;
-  const std::string member = absl::StrCat(code_set, ":", code);
-  std::vector<std::pair<std::string, int64_t>> limits;
-  for (const Plan& plan : deps_.plans->plans())
-    limits.emplace_back(plan.id, plan.ScriptViewLimit());
+absl::StatusOr<v1::ConsumeViewResponse> AccountLogic::ConsumeView(
+    const v1::ConsumeViewRequest& request, const Caller& caller) {
+  absl::StatusOr<ViewRequest> view = PrepareConsumeView(request, caller);
+  if (!view.ok()) return view.status();
+  const absl::Time now = view->now;
+  const SessionOwner& owner = view->token.owner;
+  const std::string& member = view->member;
 
   // Guests: the client address is a separate owner, charged first (its own
   // script) and refunded when the guest's own charge does not happen.
@@ -665,8 +705,9 @@ absl::StatusOr<v1::ConsumeViewResponse> AccountLogic::ConsumeView(
   }
   const bool may_charge =
       !address.has_value() || address->outcome != AddressCharge::Outcome::kExhausted;
-  absl::StatusOr<ViewCharge> charge = deps_.allowances->ConsumeView(
-      *token, PeriodKeyFor(owner, now), member, request.request_id(), may_charge, limits, now);
+  absl::StatusOr<ViewCharge> charge =
+      deps_.allowances->ConsumeView(view->token, PeriodKeyFor(owner, now), member,
+                                    request.request_id(), may_charge, view->limits, now);
   if (address.has_value() && address->outcome == AddressCharge::Outcome::kAdded &&
       !(charge.ok() && charge->outcome == ViewCharge::Outcome::kCharged)) {
     absl::Status refunded =
@@ -678,6 +719,30 @@ absl::StatusOr<v1::ConsumeViewResponse> AccountLogic::ConsumeView(
           .With("error", refunded.ToString());
     }
   }
+  return ConsumeViewAnswer(*view, charge, address, address_tag);
+}
+
+bool AccountLogic::ConsumeViewAsync(const v1::ConsumeViewRequest& request, const Caller& caller,
+                                    Done<v1::ConsumeViewResponse> done) {
+  absl::StatusOr<ViewRequest> view = PrepareConsumeView(request, caller);
+  if (!view.ok()) {
+    done(view.status());
+    return true;
+  }
+  if (view->token.owner.is_guest() && !deps_.plans->guest().unmetered_views) return false;
+  auto shared = std::make_shared<ViewRequest>(*std::move(view));
+  deps_.allowances->ConsumeViewAsync(
+      shared->token, PeriodKeyFor(shared->token.owner, shared->now), shared->member,
+      request.request_id(), /*may_charge=*/true, shared->limits, shared->now,
+      [this, shared, done = std::move(done)](absl::StatusOr<ViewCharge> charge) {
+        done(ConsumeViewAnswer(*shared, charge, std::nullopt, ""));
+      });
+  return true;
+}
+
+absl::StatusOr<v1::ConsumeViewResponse> AccountLogic::ConsumeViewAnswer(
+    const ViewRequest& view, const absl::StatusOr<ViewCharge>& charge,
+    std::optional<AddressCharge> address, const std::string& address_tag) const {
   if (!charge.ok()) return charge.status();
 
   switch (charge->outcome) {
@@ -710,7 +775,7 @@ absl::StatusOr<v1::ConsumeViewResponse> AccountLogic::ConsumeView(
     }
     if (charge->used >= plan->views_per_period) {
       violations.push_back(
-          {owner.PrincipalId(),
+          {view.token.owner.PrincipalId(),
            absl::StrCat(Plural(plan->views_per_period, "code page view", "code page views"),
                         plan->view_period == ViewPeriod::kGuestLifetime
                             ? " per guest identity"
@@ -727,8 +792,73 @@ absl::StatusOr<v1::ConsumeViewResponse> AccountLogic::ConsumeView(
   v1::ConsumeViewResponse response;
   *response.mutable_principal() = PrincipalOf(session, *plan);
   response.set_charged(charge->outcome == ViewCharge::Outcome::kCharged);
-  *response.mutable_views() = ViewsAllowance(session, *plan, charge->used, address_remaining, now);
+  *response.mutable_views() =
+      ViewsAllowance(session, *plan, charge->used, address_remaining, view.now);
   response.set_sections_visible(plan->sections_visible);
+  return response;
+}
+
+absl::StatusOr<v1::ConsumeQuestionResponse> AccountLogic::ConsumeQuestion(
+    const v1::ConsumeQuestionRequest& request, const Caller& caller) {
+  common::BadRequestBuilder bad;
+  if (request.token().size() > kMaxTokenFieldBytes) {
+    bad.Add("token", absl::StrCat("must be at most ", kMaxTokenFieldBytes, " bytes"));
+  }
+  CheckRequestId(request.request_id(), bad);
+  if (!bad.empty()) return bad.Build("invalid ConsumeQuestion request");
+  absl::StatusOr<SessionToken> token = CallerToken(request.token(), caller);
+  if (!token.ok()) return token.status();
+
+  const absl::Time now = deps_.clock->Now();
+  const MonthPeriod day = DayOf(now);
+  std::vector<std::pair<std::string, int64_t>> limits;
+  for (const Plan& plan : deps_.plans->plans()) {
+    limits.emplace_back(plan.id, plan.ScriptQuestionLimit());
+  }
+  absl::StatusOr<QuestionCharge> charge = deps_.allowances->ConsumeQuestion(
+      *token, {day.name, day.end}, request.request_id(), limits, now);
+  if (!charge.ok()) return charge.status();
+  if (charge->outcome == QuestionCharge::Outcome::kNoSession) {
+    return absl::UnauthenticatedError(kSessionGone);
+  }
+  const SessionRecord& session = *charge->session;
+  const Plan* plan = PlanOf(session);
+  if (charge->outcome == QuestionCharge::Outcome::kUnknownPlan || plan == nullptr) {
+    return absl::InternalError(absl::StrCat("plan '", session.plan_id, "' is not loaded"));
+  }
+  if (charge->outcome == QuestionCharge::Outcome::kExhausted) {
+    absl::Status status = common::ResourceExhaustedError(
+        deps_.plans->QuestionsMessage(*plan, 0),
+        {{token->owner.PrincipalId(),
+          plan->questions_per_day == 0
+              ? absl::StrCat("no assistant questions on the ", plan->id, " plan")
+              : absl::StrCat(
+                    Plural(plan->questions_per_day, "assistant question", "assistant questions"),
+                    " per day (UTC), all used")}});
+    status = common::WithErrorInfo(std::move(status), "ASSISTANT_QUESTIONS_EXHAUSTED", kErrorDomain,
+                                   {{"plan", plan->id}});
+    // A new allowance comes at midnight UTC, unless the plan has none.
+    if (plan->questions_per_day > 0)
+      status = common::WithRetryDelay(std::move(status), day.end - now);
+    return status;
+  }
+  v1::ConsumeQuestionResponse response;
+  *response.mutable_principal() = PrincipalOf(session, *plan);
+  response.set_charged(charge->outcome == QuestionCharge::Outcome::kCharged);
+  v1::Allowance* questions = response.mutable_questions();
+  questions->set_kind(v1::Allowance::KIND_QUESTIONS);
+  int64_t remaining = 0;
+  if (plan->unmetered_questions) {
+    questions->set_unmetered(true);
+  } else {
+    remaining = std::max<int64_t>(0, plan->questions_per_day - charge->used);
+    questions->set_limit(plan->questions_per_day);
+    questions->set_used(static_cast<int32_t>(charge->used));
+    questions->set_remaining(static_cast<int32_t>(remaining));
+  }
+  *questions->mutable_period_start() = ToTimestamp(day.start);
+  *questions->mutable_period_end() = ToTimestamp(day.end);
+  questions->set_message(deps_.plans->QuestionsMessage(*plan, remaining));
   return response;
 }
 

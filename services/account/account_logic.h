@@ -1,6 +1,7 @@
 #ifndef CODINGAHEAD_SERVICES_ACCOUNT_ACCOUNT_LOGIC_H_
 #define CODINGAHEAD_SERVICES_ACCOUNT_ACCOUNT_LOGIC_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,9 @@ struct AccountOptions {
   ThrottleLimits address_throttle{20, absl::Minutes(15), absl::Seconds(1), absl::Minutes(15)};
   // The CPT licence terms version AcceptTerms records.
   std::string terms_version = "2026";
+  // The key of the email throttle owner's HMAC (EmailThrottleTag). A secret:
+  // never logged. main.cc sets the configured one (or a random one).
+  std::string throttle_key;
 };
 
 // What the gRPC layer knows about the caller, read from the call's metadata.
@@ -101,6 +105,8 @@ struct MonthPeriod {
   absl::Time end;
 };
 MonthPeriod MonthOf(absl::Time now);
+// The UTC day of `now` ("2024-01-15").
+MonthPeriod DayOf(absl::Time now);
 
 class AccountLogic {
  public:
@@ -153,10 +159,40 @@ class AccountLogic {
   absl::StatusOr<v1::GetQuotaResponse> GetQuota(const Caller& caller);
   absl::StatusOr<v1::ConsumeViewResponse> ConsumeView(const v1::ConsumeViewRequest& request,
                                                       const Caller& caller);
+  // One assistant question of the caller's plan per UTC day (DESIGN.md §4).
+  absl::StatusOr<v1::ConsumeQuestionResponse> ConsumeQuestion(
+      const v1::ConsumeQuestionRequest& request, const Caller& caller);
+
+  // The hot calls of every code page, without blocking the calling thread:
+  // `done` runs on the stores' I/O thread (or inline). Same answers as the
+  // blocking versions. ConsumeViewAsync returns false, without calling
+  // `done`, for a guest whose client address is metered (several dependent
+  // store calls): use ConsumeView on a store thread for those.
+  template <typename Response>
+  using Done = std::function<void(absl::StatusOr<Response>)>;
+  void ValidateSessionAsync(const v1::ValidateSessionRequest& request, const Caller& caller,
+                            Done<v1::ValidateSessionResponse> done);
+  bool ConsumeViewAsync(const v1::ConsumeViewRequest& request, const Caller& caller,
+                        Done<v1::ConsumeViewResponse> done);
   // The caller must already be known to be an operator.
   absl::StatusOr<v1::ChangePlanResponse> ChangePlan(const v1::ChangePlanRequest& request);
 
  private:
+  // What ConsumeView needs from the request before touching a store.
+  struct ViewRequest {
+    SessionToken token;
+    std::string member;  // "<code_set>:<code>"
+    std::vector<std::pair<std::string, int64_t>> limits;
+    absl::Time now;
+  };
+  absl::StatusOr<ViewRequest> PrepareConsumeView(const v1::ConsumeViewRequest& request,
+                                                 const Caller& caller) const;
+  absl::StatusOr<v1::ConsumeViewResponse> ConsumeViewAnswer(
+      const ViewRequest& view, const absl::StatusOr<ViewCharge>& charge,
+      std::optional<AddressCharge> address, const std::string& address_tag) const;
+  absl::StatusOr<v1::ValidateSessionResponse> ValidateSessionAnswer(
+      const absl::StatusOr<std::optional<SessionRecord>>& session) const;
+
   // The token of `explicit_token` when set, else of the bearer metadata.
   absl::StatusOr<SessionToken> CallerToken(const std::string& explicit_token,
                                            const Caller& caller) const;

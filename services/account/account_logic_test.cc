@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/civil_time.h"
 #include "common/status.h"
 #include "services/account/account_test_env.h"
@@ -457,6 +459,153 @@ TEST_F(AccountLogicTest, HundredConcurrentGuestsFromOneAddressGetOneView) {
   EXPECT_EQ(exhausted.load(), 99);
 }
 
+// --- ConsumeQuestion ----------------------------------------------------------
+
+v1::ConsumeQuestionRequest QuestionOf(const std::string& request_id = "") {
+  v1::ConsumeQuestionRequest request;
+  request.set_request_id(request_id);
+  return request;
+}
+
+TEST_F(AccountLogicTest, FreeAccountGetsThreeQuestionsADayThenResourceExhaustedUntilMidnight) {
+  v1::RegisterResponse registered = Register("asker@example.com");
+  const std::string token = registered.session().token();
+  for (int i = 1; i <= 3; ++i) {
+    auto asked = logic().ConsumeQuestion(QuestionOf(), WithToken(token));
+    ASSERT_TRUE(asked.ok()) << asked.status();
+    EXPECT_TRUE(asked->charged());
+    EXPECT_EQ(asked->principal().email(), "asker@example.com");
+    EXPECT_EQ(asked->questions().kind(), v1::Allowance::KIND_QUESTIONS);
+    EXPECT_EQ(asked->questions().limit(), 3);
+    EXPECT_EQ(asked->questions().used(), i);
+    EXPECT_EQ(asked->questions().remaining(), 3 - i);
+    EXPECT_EQ(asked->questions().period_end().seconds(),
+              absl::ToUnixSeconds(Utc(2024, 1, 16, 0, 0)));
+  }
+  auto refused = logic().ConsumeQuestion(QuestionOf(), WithToken(token));
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted) << refused.status();
+  EXPECT_EQ(refused.status().message(),
+            "0 assistant questions remaining today. Free accounts are limited to 3 questions a "
+            "day. Upgrade to Pro for unlimited questions.");
+  auto quota = common::GetDetail<google::rpc::QuotaFailure>(refused.status());
+  ASSERT_TRUE(quota.has_value());
+  ASSERT_EQ(quota->violations_size(), 1);
+  EXPECT_EQ(quota->violations(0).subject(),
+            absl::StrCat("acct:", registered.principal().account_id()));
+  auto info = common::GetDetail<google::rpc::ErrorInfo>(refused.status());
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "ASSISTANT_QUESTIONS_EXHAUSTED");
+  auto retry = common::GetDetail<google::rpc::RetryInfo>(refused.status());
+  ASSERT_TRUE(retry.has_value());
+  EXPECT_EQ(retry->retry_delay().seconds(), 12 * 3600);  // 12:00 → midnight UTC
+
+  // The counter's key lives to the end of the day plus the margin, no longer.
+  auto ttl = env_->redis().Command(
+      {"PTTL", QuestionsKey(absl::StrCat("a", registered.principal().account_id()), "2024-01-15")});
+  ASSERT_TRUE(ttl.ok());
+  EXPECT_GT(*ttl->AsInteger(), 0);
+  EXPECT_LE(*ttl->AsInteger(), (12 + 24) * 3600 * 1000);
+}
+
+TEST_F(AccountLogicTest, QuestionsCountPerUtcDay) {
+  StartEnv(Utc(2024, 1, 15, 23, 50));
+  const std::string token = Register("late@example.com").session().token();
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(logic().ConsumeQuestion(QuestionOf(), WithToken(token)).ok());
+  }
+  EXPECT_EQ(logic().ConsumeQuestion(QuestionOf(), WithToken(token)).status().code(),
+            absl::StatusCode::kResourceExhausted);
+  env_->clock().Advance(absl::Minutes(11));  // 00:01 on January 16
+  auto asked = logic().ConsumeQuestion(QuestionOf(), WithToken(token));
+  ASSERT_TRUE(asked.ok()) << asked.status();
+  EXPECT_EQ(asked->questions().used(), 1);
+  EXPECT_EQ(asked->questions().remaining(), 2);
+}
+
+TEST_F(AccountLogicTest, RetriedQuestionRequestIdIsChargedOnce) {
+  const std::string token = Register("retry-q@example.com").session().token();
+  auto first = logic().ConsumeQuestion(QuestionOf("q-1"), WithToken(token));
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto again = logic().ConsumeQuestion(QuestionOf("q-1"), WithToken(token));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->charged());
+  EXPECT_EQ(again->questions().used(), 1);
+  auto other = logic().ConsumeQuestion(QuestionOf("q-2"), WithToken(token));
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->questions().used(), 2);
+  ASSERT_TRUE(logic().ConsumeQuestion(QuestionOf("q-3"), WithToken(token)).ok());
+  EXPECT_EQ(logic().ConsumeQuestion(QuestionOf("q-4"), WithToken(token)).status().code(),
+            absl::StatusCode::kResourceExhausted);
+  // A retry of a charged request still answers after the allowance is spent.
+  auto late_retry = logic().ConsumeQuestion(QuestionOf("q-1"), WithToken(token));
+  ASSERT_TRUE(late_retry.ok()) << late_retry.status();
+  EXPECT_EQ(late_retry->questions().used(), 3);
+}
+
+TEST_F(AccountLogicTest, GuestsHaveNoQuestionsAndAreToldToRegister) {
+  auto refused = logic().ConsumeQuestion(QuestionOf(), WithToken(Guest()));
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted) << refused.status();
+  EXPECT_EQ(refused.status().message(),
+            "0 assistant questions remaining today. Guest accounts cannot ask the assistant. "
+            "Register free account to ask 3 questions a day.");
+  EXPECT_FALSE(common::GetDetail<google::rpc::RetryInfo>(refused.status()).has_value());
+}
+
+TEST_F(AccountLogicTest, ProQuestionsAreUnmetered) {
+  v1::RegisterResponse registered = Register("pro-q@example.com");
+  v1::ChangePlanRequest change;
+  change.set_account_id(registered.principal().account_id());
+  change.set_plan_id("pro");
+  change.set_reason("upgrade");
+  ASSERT_TRUE(logic().ChangePlan(change).ok());
+  for (int i = 0; i < 10; ++i) {
+    auto asked = logic().ConsumeQuestion(QuestionOf(), WithToken(registered.session().token()));
+    ASSERT_TRUE(asked.ok()) << asked.status();
+    EXPECT_FALSE(asked->charged());
+    EXPECT_TRUE(asked->questions().unmetered());
+    EXPECT_EQ(asked->questions().message(), "Unlimited assistant questions with your plan.");
+  }
+}
+
+TEST_F(AccountLogicTest, QuestionNeedsALiveSessionAndAWellFormedRequestId) {
+  EXPECT_EQ(logic().ConsumeQuestion(QuestionOf(), Anonymous()).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  const std::string token = Register("expiring-q@example.com").session().token();
+  auto bad = logic().ConsumeQuestion(QuestionOf("has space"), WithToken(token));
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  auto fields = common::GetDetail<google::rpc::BadRequest>(bad.status());
+  ASSERT_TRUE(fields.has_value());
+  EXPECT_EQ(fields->field_violations(0).field(), "request_id");
+  v1::ConsumeQuestionRequest explicit_token;
+  explicit_token.set_token(std::string(2000, 'a'));
+  auto oversized = logic().ConsumeQuestion(explicit_token, Anonymous());
+  ASSERT_EQ(oversized.status().code(), absl::StatusCode::kInvalidArgument);
+  env_->clock().Advance(absl::Minutes(31));  // past the 30 min idle timeout
+  EXPECT_EQ(logic().ConsumeQuestion(QuestionOf(), WithToken(token)).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(AccountLogicTest, TwentyConcurrentQuestionsOnThreeLeftExactlyThreeSucceed) {
+  const std::string token = Register("race-q@example.com").session().token();
+  std::atomic<int> ok{0}, exhausted{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 20; ++i) {
+    threads.emplace_back([&, i] {
+      auto asked = logic().ConsumeQuestion(QuestionOf(absl::StrCat("race-", i)), WithToken(token));
+      if (asked.ok()) {
+        ++ok;
+      } else if (asked.status().code() == absl::StatusCode::kResourceExhausted) {
+        ++exhausted;
+      } else {
+        ADD_FAILURE() << asked.status();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 3);
+  EXPECT_EQ(exhausted.load(), 17);
+}
+
 TEST_F(AccountLogicTest, PostgresDownIsUnavailable) {
   Register("before@example.com");
   // The fixture runs with synchronous_commit=off: flush before the crash.
@@ -488,6 +637,114 @@ TEST_F(AccountLogicTest, PostgresDownIsUnavailable) {
       },
       absl::Seconds(20)))
       << after;
+}
+
+}  // namespace
+}  // namespace codingahead::account
+
+namespace codingahead::account {
+namespace {
+
+// Waits for a non-blocking call's answer.
+template <typename Response>
+class Answer {
+ public:
+  AccountLogic::Done<Response> Callback() {
+    return [this](absl::StatusOr<Response> result) {
+      result_ = std::move(result);
+      done_.Notify();
+    };
+  }
+  absl::StatusOr<Response> Get() {
+    if (!done_.WaitForNotificationWithTimeout(absl::Seconds(10))) {
+      return absl::InternalError("no answer within 10 s");
+    }
+    return *result_;
+  }
+
+ private:
+  absl::Notification done_;
+  std::optional<absl::StatusOr<Response>> result_;
+};
+
+absl::StatusOr<v1::ConsumeViewResponse> ViewAsync(AccountLogic& logic, const std::string& token,
+                                                  const std::string& code,
+                                                  const std::string& request_id = "") {
+  Answer<v1::ConsumeViewResponse> answer;
+  EXPECT_TRUE(
+      logic.ConsumeViewAsync(ViewOf(code, request_id), WithToken(token), answer.Callback()));
+  return answer.Get();
+}
+
+absl::StatusOr<v1::ValidateSessionResponse> ValidateAsync(AccountLogic& logic,
+                                                          const std::string& token) {
+  Answer<v1::ValidateSessionResponse> answer;
+  logic.ValidateSessionAsync({}, WithToken(token), answer.Callback());
+  return answer.Get();
+}
+
+TEST_F(AccountLogicTest, NonBlockingValidateSessionAnswersLikeTheBlockingOne) {
+  v1::RegisterResponse registered = Register("async-validate@example.com");
+  const std::string token = registered.session().token();
+  auto blocking = logic().ValidateSession({}, WithToken(token));
+  auto nonblocking = ValidateAsync(logic(), token);
+  ASSERT_TRUE(blocking.ok()) << blocking.status();
+  ASSERT_TRUE(nonblocking.ok()) << nonblocking.status();
+  EXPECT_EQ(nonblocking->principal().email(), "async-validate@example.com");
+  EXPECT_EQ(nonblocking->principal().account_id(), blocking->principal().account_id());
+  EXPECT_EQ(nonblocking->principal().plan().id(), blocking->principal().plan().id());
+
+  // Nothing survives a logout.
+  ASSERT_TRUE(logic().Logout(WithToken(token)).ok());
+  EXPECT_EQ(ValidateAsync(logic(), token).status().code(), absl::StatusCode::kUnauthenticated);
+  // Malformed tokens are refused before any store call.
+  EXPECT_EQ(ValidateAsync(logic(), "not-a-token").status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(AccountLogicTest, NonBlockingConsumeViewChargesOncePerCodeAndStopsAtTheLimit) {
+  v1::RegisterResponse registered = Register("async-view@example.com");
+  const std::string token = registered.session().token();
+  // A free account has 6 views a month.
+  for (int i = 0; i < 6; ++i) {
+    auto view = ViewAsync(logic(), token, Code(i), absl::StrCat("req-", i));
+    ASSERT_TRUE(view.ok()) << view.status();
+    EXPECT_TRUE(view->charged());
+    EXPECT_EQ(view->views().remaining(), 5 - i);
+  }
+  // Re-opening an unlocked code and replaying a request are free.
+  auto again = ViewAsync(logic(), token, Code(2));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(again->charged());
+  auto replay = ViewAsync(logic(), token, Code(5), "req-5");
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_EQ(replay->views().remaining(), 0);
+  // The blocking path sees the same count.
+  auto blocking = View(token, Code(3));
+  ASSERT_TRUE(blocking.ok());
+  EXPECT_EQ(blocking->views().remaining(), 0);
+
+  auto refused = ViewAsync(logic(), token, Code(6));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted) << refused.status();
+  EXPECT_EQ(ViewAsync(logic(), token, Code(1), "req-5").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(AccountLogicTest, NonBlockingConsumeViewLeavesMeteredGuestsToTheStoreThreads) {
+  const std::string guest = Guest();
+  Answer<v1::ConsumeViewResponse> answer;
+  EXPECT_FALSE(logic().ConsumeViewAsync(ViewOf("E0100"), WithToken(guest), answer.Callback()));
+}
+
+TEST_F(AccountLogicTest, NonBlockingCallsFailUnavailableWhileRedisIsDown) {
+  v1::RegisterResponse registered = Register("async-down@example.com");
+  const std::string token = registered.session().token();
+  ASSERT_TRUE(env_->redis_server().Kill().ok());
+  EXPECT_EQ(ValidateAsync(logic(), token).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ViewAsync(logic(), token, Code(1)).status().code(), absl::StatusCode::kUnavailable);
+  ASSERT_TRUE(env_->redis_server().Restart().ok());
+  auto back = ValidateAsync(logic(), token);
+  EXPECT_TRUE(back.ok()) << back.status();
 }
 
 }  // namespace

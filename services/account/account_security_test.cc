@@ -5,8 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/hash.h"
 #include "common/status.h"
 #include "services/account/account_logic.h"
 #include "services/account/account_test_env.h"
@@ -22,6 +24,7 @@ using ::testing::StartsWith;
 
 constexpr char kPassword[] = "correct horse battery staple";
 constexpr char kNewPassword[] = "violet lantern orbit mosaic 77";
+constexpr char kThrottleKey[] = "throttle-key-for-the-security-tests-0123456789";
 
 Caller WithToken(const std::string& token, const std::string& address = "198.51.100.7") {
   Caller caller;
@@ -56,6 +59,7 @@ class AccountSecurityTest : public ::testing::Test {
   void SetUp() override { StartEnv(); }
 
   void StartEnv(AccountOptions options = {}) {
+    if (options.throttle_key.empty()) options.throttle_key = kThrottleKey;
     env_.reset();
     auto env = AccountTestEnv::Create(options);
     ASSERT_TRUE(env.ok()) << env.status();
@@ -120,6 +124,146 @@ class AccountSecurityTest : public ::testing::Test {
 
   std::unique_ptr<AccountTestEnv> env_;
 };
+
+// --- Bad input (every account RPC) ------------------------------------------------
+
+TEST_F(AccountSecurityTest, MalformedEmailsNamesAndNonUtf8InputAreInvalidArgumentOnTheField) {
+  struct Case {
+    std::string email, password, name, field;
+  };
+  const std::string good_email = "ok@example.com";
+  const std::vector<Case> cases = {
+      {"a@@example.com", kPassword, "Ann", "email"},
+      {"ann lee@example.com", kPassword, "Ann", "email"},
+      {"ann@localhost", kPassword, "Ann", "email"},
+      {"ann@.example.com", kPassword, "Ann", "email"},
+      {"ann@example..com", kPassword, "Ann", "email"},
+      {"@example.com", kPassword, "Ann", "email"},
+      {std::string(65, 'a') + "@example.com", kPassword, "Ann", "email"},
+      {"\x01"
+       "ann@example.com",
+       kPassword, "Ann", "email"},
+      {"\xc3\xa1nn@example.com", kPassword, "Ann", "email"},  // á: not ASCII
+      {"ann\xff@example.com", kPassword, "Ann", "email"},     // not UTF-8
+      {good_email, "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6", "Ann", "password"},
+      {good_email, std::string(8, ' '), "Ann", "password"},
+      {good_email, kPassword, "\xc3\x28 Lee", "display_name"},  // truncated sequence
+      {good_email, kPassword, "Ann\tLee", "display_name"},
+      {good_email, kPassword, "Ann\xc2\x85Lee", "display_name"},  // C1 control NEL
+      {good_email, kPassword, "   ", "display_name"},
+      {good_email, kPassword,
+       [] {
+         std::string e;
+         for (int i = 0; i < 101; ++i) e += "\xc3\xa9";
+         return e;
+       }(),
+       "display_name"},
+  };
+  for (const Case& c : cases) {
+    auto registered = TryRegister(c.email, c.password, c.name);
+    ASSERT_EQ(registered.status().code(), absl::StatusCode::kInvalidArgument)
+        << absl::CHexEscape(c.email) << " / " << absl::CHexEscape(c.name);
+    EXPECT_THAT(ViolatedFields(registered.status()), ElementsAre(c.field))
+        << absl::CHexEscape(c.email) << " / " << absl::CHexEscape(c.name);
+    // The refusal never echoes the password.
+    EXPECT_THAT(registered.status().ToString(), Not(HasSubstr(c.password)));
+  }
+  // 100 two-byte characters are 100 characters: accepted.
+  std::string hundred;
+  for (int i = 0; i < 100; ++i) hundred += "\xc3\xa9";
+  EXPECT_TRUE(TryRegister("accents@example.com", kPassword, hundred).ok());
+  // Nothing was created by the refused calls.
+  EXPECT_THAT(AuditRows(), ElementsAre(StartsWith("register ")));
+
+  // Login checks presence, size and encoding only (a typo is not a reason
+  // to say more).
+  EXPECT_THAT(ViolatedFields(Login("ann\xff@example.com", kPassword).status()),
+              ElementsAre("email"));
+  EXPECT_THAT(ViolatedFields(Login("", kPassword).status()), ElementsAre("email"));
+  EXPECT_THAT(ViolatedFields(Login("accents@example.com", "").status()), ElementsAre("password"));
+  EXPECT_THAT(
+      ViolatedFields(Login("accents@example.com", "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8").status()),
+      ElementsAre("password"));
+  // None of these was counted by the throttle: five more wrong passwords are
+  // needed to block the email.
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(Login("accents@example.com", "wrong horse battery").status().code(),
+              absl::StatusCode::kUnauthenticated);
+  }
+  EXPECT_TRUE(Login("accents@example.com", kPassword).ok());
+}
+
+TEST_F(AccountSecurityTest, ChangePasswordAcceptTermsAndQuestionFieldsAreChecked) {
+  const std::string token = Register("fields@example.com").session().token();
+  auto change = ChangePassword(token, "", kNewPassword);
+  EXPECT_THAT(ViolatedFields(change.status()), ElementsAre("current_password"));
+  change = ChangePassword(token, std::string(129, 'c'), kNewPassword);
+  EXPECT_THAT(ViolatedFields(change.status()), ElementsAre("current_password"));
+  change = ChangePassword(token, kPassword, "");
+  EXPECT_THAT(ViolatedFields(change.status()), ElementsAre("new_password"));
+  change = ChangePassword(token, kPassword, "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7");
+  EXPECT_THAT(ViolatedFields(change.status()), ElementsAre("new_password"));
+  // None of these counted as a wrong current password.
+  EXPECT_TRUE(Login("fields@example.com", kPassword).ok());
+
+  for (const std::string& version :
+       {std::string(""), std::string("2026 "), std::string(65, 'v'), std::string("2026\xc3\xa9")}) {
+    v1::AcceptTermsRequest request;
+    request.set_terms_version(version);
+    auto accepted = logic().AcceptTerms(request, WithToken(token));
+    EXPECT_THAT(ViolatedFields(accepted.status()), ElementsAre("terms_version"))
+        << absl::CHexEscape(version);
+  }
+  for (const std::string& request_id :
+       {std::string("two words"), std::string(129, 'r'), std::string("id\xc3\xa9")}) {
+    v1::ConsumeQuestionRequest request;
+    request.set_request_id(request_id);
+    auto asked = logic().ConsumeQuestion(request, WithToken(token));
+    EXPECT_THAT(ViolatedFields(asked.status()), ElementsAre("request_id"))
+        << absl::CHexEscape(request_id);
+  }
+}
+
+TEST_F(AccountSecurityTest, TokensOfTheWrongShapeAreUnauthenticatedBeforeRedisIsAsked) {
+  const std::string token = Register("shape@example.com").session().token();
+  const size_t dot = token.find('.');
+  const std::string owner = token.substr(0, dot);
+  const std::string secret = token.substr(dot + 1);
+  ASSERT_EQ(secret.size(), 43u);
+  const std::vector<std::string> malformed = {
+      owner + "." + secret.substr(1),            // 42 characters
+      owner + "." + secret + "A",                // 44 characters
+      owner + "." + secret.substr(0, 42) + "+",  // base64, not base64url
+      owner + "." + secret.substr(0, 42) + "/",
+      owner + "." + secret.substr(0, 42) + "=",
+      owner + "." + secret.substr(0, 42) + "\xff",  // not UTF-8
+      owner + "." + secret.substr(0, 42) + " ",
+      owner + ".",
+      owner + secret,
+      "." + secret,
+      "A" + owner.substr(1) + "." + secret,   // upper-case kind
+      "a0" + owner.substr(1) + "." + secret,  // leading zero
+      "g0123." + secret,                      // guest id too short
+      "g0123456789abcdeg." + secret,          // not hex
+      owner + "." + secret + "." + secret,
+  };
+  // Redis down: a malformed token must be refused without asking it.
+  ASSERT_TRUE(env_->redis_server().Kill().ok());
+  for (const std::string& bad : malformed) {
+    v1::ValidateSessionRequest request;
+    request.set_token(bad);
+    auto validated = logic().ValidateSession(request, Anonymous());
+    EXPECT_EQ(validated.status().code(), absl::StatusCode::kUnauthenticated)
+        << absl::CHexEscape(bad) << ": " << validated.status();
+    EXPECT_EQ(logic().GetQuota(WithToken(bad)).status().code(), absl::StatusCode::kUnauthenticated)
+        << absl::CHexEscape(bad);
+  }
+  // The well-formed one does need Redis: UNAVAILABLE, never a guess.
+  v1::ValidateSessionRequest request;
+  request.set_token(token);
+  EXPECT_EQ(logic().ValidateSession(request, Anonymous()).status().code(),
+            absl::StatusCode::kUnavailable);
+}
 
 // --- 1. Password policy
 // -------------------------------------------------------
@@ -238,7 +382,8 @@ TEST_F(AccountSecurityTest, BlockNeverExceedsTheMaximumAndIsForgottenLater) {
   }
   EXPECT_EQ(last, absl::Minutes(15));
   // The key expires once the block and a quiet window after it are over.
-  auto ttl = env_->redis().Command({"PTTL", LoginThrottleKey(EmailThrottleTag("max@example.com"))});
+  auto ttl = env_->redis().Command(
+      {"PTTL", LoginThrottleKey(EmailThrottleTag(kThrottleKey, "max@example.com"))});
   ASSERT_TRUE(ttl.ok());
   EXPECT_GT(*ttl->AsInteger(), 0);
   // Real Redis time: the last block (15 min) + the quiet window (15 min).
@@ -267,6 +412,29 @@ TEST_F(AccountSecurityTest, UnknownEmailIsThrottledExactlyLikeAKnownOne) {
   EXPECT_EQ(known[4].code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(known[4].message(), "email or password is incorrect");
   EXPECT_EQ(known[5].code(), absl::StatusCode::kResourceExhausted);
+}
+
+// Redis keeps only a keyed hash of a typed email: whoever reads Redis cannot
+// tell which emails are attacked by hashing candidates without the key.
+TEST_F(AccountSecurityTest, ThrottleKeysHoldAKeyedHashNeverTheEmailOrItsPlainDigest) {
+  const std::string email = "victim.person@example.com";
+  ASSERT_EQ(Login(email, "wrong horse battery").status().code(),
+            absl::StatusCode::kUnauthenticated);
+  auto keys = env_->redis().Command({"KEYS", "ca:throttle:*"});
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  std::vector<std::string> names;
+  for (const auto& key : keys->array()) names.push_back(key.str());
+  const std::string keyed = LoginThrottleKey(EmailThrottleTag(kThrottleKey, email));
+  EXPECT_THAT(names, ::testing::UnorderedElementsAre(keyed, LoginThrottleKey("ip:198.51.100.7")));
+  EXPECT_EQ(keyed, absl::StrCat("ca:throttle:{email:", common::HmacSha256Hex(kThrottleKey, email),
+                                "}:login"));
+  for (const auto& name : names) {
+    EXPECT_THAT(name, Not(HasSubstr("victim")));
+    EXPECT_THAT(name, Not(HasSubstr(common::Sha256::HexDigest(email))));
+  }
+  // Another key: another owner, so the counts of one deployment's key say
+  // nothing under another.
+  EXPECT_NE(EmailThrottleTag("another key", email), EmailThrottleTag(kThrottleKey, email));
 }
 
 TEST_F(AccountSecurityTest, ManyEmailsFromOneAddressBlockTheAddress) {

@@ -44,8 +44,12 @@ grpc::ServerUnaryReactor* OnStorePool(grpc::CallbackServerContext* context,
 AccountServiceImpl::AccountServiceImpl(AccountLogic* logic,
                                        const common::CallerCredentials* credentials,
                                        common::ThreadPool* store_pool,
-                                       common::ThreadPool* hash_pool)
-    : logic_(logic), credentials_(credentials), store_pool_(store_pool), hash_pool_(hash_pool) {}
+                                       common::ThreadPool* hash_pool, bool nonblocking_stores)
+    : logic_(logic),
+      credentials_(credentials),
+      store_pool_(store_pool),
+      hash_pool_(hash_pool),
+      nonblocking_stores_(nonblocking_stores) {}
 
 Caller AccountServiceImpl::CallerOf(const grpc::CallbackServerContext& context) const {
   Caller caller;
@@ -164,6 +168,15 @@ grpc::ServerUnaryReactor* AccountServiceImpl::AcceptTerms(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* AccountServiceImpl::ValidateSession(
     grpc::CallbackServerContext* context, const v1::ValidateSessionRequest* request,
     v1::ValidateSessionResponse* response) {
+  if (nonblocking_stores_) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    logic_->ValidateSessionAsync(
+        *request, CallerOf(*context),
+        [reactor, response](absl::StatusOr<v1::ValidateSessionResponse> result) {
+          FinishWith<v1::ValidateSessionResponse>(reactor, response, std::move(result));
+        });
+    return reactor;
+  }
   return OnStorePool(context, store_pool_, response, [this, request, caller = CallerOf(*context)] {
     return logic_->ValidateSession(*request, caller);
   });
@@ -179,8 +192,31 @@ grpc::ServerUnaryReactor* AccountServiceImpl::GetQuota(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* AccountServiceImpl::ConsumeView(grpc::CallbackServerContext* context,
                                                           const v1::ConsumeViewRequest* request,
                                                           v1::ConsumeViewResponse* response) {
+  if (nonblocking_stores_) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    const Caller caller = CallerOf(*context);
+    if (logic_->ConsumeViewAsync(
+            *request, caller, [reactor, response](absl::StatusOr<v1::ConsumeViewResponse> result) {
+              FinishWith<v1::ConsumeViewResponse>(reactor, response, std::move(result));
+            })) {
+      return reactor;
+    }
+    // A metered guest: dependent store calls, on the store pool.
+    RunOn(store_pool_, reactor, [this, reactor, request, response, caller] {
+      FinishWith<v1::ConsumeViewResponse>(reactor, response, logic_->ConsumeView(*request, caller));
+    });
+    return reactor;
+  }
   return OnStorePool(context, store_pool_, response, [this, request, caller = CallerOf(*context)] {
     return logic_->ConsumeView(*request, caller);
+  });
+}
+
+grpc::ServerUnaryReactor* AccountServiceImpl::ConsumeQuestion(
+    grpc::CallbackServerContext* context, const v1::ConsumeQuestionRequest* request,
+    v1::ConsumeQuestionResponse* response) {
+  return OnStorePool(context, store_pool_, response, [this, request, caller = CallerOf(*context)] {
+    return logic_->ConsumeQuestion(*request, caller);
   });
 }
 

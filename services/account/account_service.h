@@ -15,8 +15,13 @@ namespace codingahead::account {
 class AccountServiceImpl final : public v1::AccountService::CallbackService {
  public:
   // Every argument must outlive the service (and the server serving it).
+  // `nonblocking_stores`: the logic's stores answer ValidateAsync and
+  // ConsumeViewAsync without blocking (an AsyncRedisClient is wired), so
+  // ValidateSession and ConsumeView run from the reactor without the store
+  // pool. Otherwise every store call goes through `store_pool`.
   AccountServiceImpl(AccountLogic* logic, const common::CallerCredentials* credentials,
-                     common::ThreadPool* store_pool, common::ThreadPool* hash_pool);
+                     common::ThreadPool* store_pool, common::ThreadPool* hash_pool,
+                     bool nonblocking_stores = false);
 
   grpc::ServerUnaryReactor* StartGuestSession(grpc::CallbackServerContext* context,
                                               const v1::StartGuestSessionRequest* request,
@@ -48,6 +53,9 @@ class AccountServiceImpl final : public v1::AccountService::CallbackService {
   grpc::ServerUnaryReactor* ConsumeView(grpc::CallbackServerContext* context,
                                         const v1::ConsumeViewRequest* request,
                                         v1::ConsumeViewResponse* response) override;
+  grpc::ServerUnaryReactor* ConsumeQuestion(grpc::CallbackServerContext* context,
+                                            const v1::ConsumeQuestionRequest* request,
+                                            v1::ConsumeQuestionResponse* response) override;
   grpc::ServerUnaryReactor* ChangePlan(grpc::CallbackServerContext* context,
                                        const v1::ChangePlanRequest* request,
                                        v1::ChangePlanResponse* response) override;
@@ -59,6 +67,7 @@ class AccountServiceImpl final : public v1::AccountService::CallbackService {
   const common::CallerCredentials* credentials_;
   common::ThreadPool* store_pool_;
   common::ThreadPool* hash_pool_;
+  bool nonblocking_stores_;
 };
 
 }  // namespace codingahead::account

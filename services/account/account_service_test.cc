@@ -562,6 +562,48 @@ TEST_F(AccountServiceTest, OversizedAndMissingFieldsAreInvalidArgumentNamingTheF
   EXPECT_EQ(quota.allowances(0).used(), 0);
 }
 
+TEST_F(AccountServiceTest, ConsumeQuestionChargesThreeADayThenQuotaFailure) {
+  std::string token = Account("questions@example.com");
+  auto ask = [&](const std::string& request_id, v1::ConsumeQuestionResponse* response) {
+    grpc::ClientContext context;
+    Prepare(&context, {.token = token, .service = true});
+    v1::ConsumeQuestionRequest request;
+    request.set_request_id(request_id);
+    return stub_->ConsumeQuestion(&context, request, response);
+  };
+  v1::ConsumeQuestionResponse response;
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(ask(absl::StrCat("q", i), &response).ok());
+    EXPECT_EQ(response.questions().remaining(), 3 - i);
+  }
+  ASSERT_TRUE(ask("q1", &response).ok());  // a retry
+  EXPECT_EQ(response.questions().used(), 3);
+  grpc::Status refused = ask("q4", &response);
+  ASSERT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(refused.error_message(), HasSubstr("0 assistant questions remaining today."));
+  auto quota = common::GetDetail<google::rpc::QuotaFailure>(refused);
+  ASSERT_TRUE(quota.has_value());
+  EXPECT_THAT(quota->violations(0).subject(), ::testing::StartsWith("acct:"));
+}
+
+// Proto3 strings must be UTF-8: the protobuf runtime refuses such a request
+// before the service sees it, and gRPC 1.51's callback server answers a
+// request that does not parse UNIMPLEMENTED with no message
+// (docs/account.md "Bad input"). Nothing is created.
+TEST_F(AccountServiceTest, NonUtf8StringOverTheWireIsRefusedBeforeTheService) {
+  grpc::ClientContext context;
+  Prepare(&context, {.service = true});
+  v1::RegisterRequest request;
+  request.set_email("utf8@example.com");
+  request.set_password(kPassword);
+  request.set_display_name("Ann \xff Lee");
+  v1::RegisterResponse response;
+  grpc::Status status = stub_->Register(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED) << status.error_message();
+  EXPECT_TRUE(response.session().token().empty());
+  EXPECT_TRUE(Register("utf8@example.com", &response).ok());
+}
+
 TEST_F(AccountServiceTest, DuplicateEmailIsAlreadyExists) {
   v1::RegisterResponse response;
   ASSERT_TRUE(Register("dup@example.com", &response).ok());

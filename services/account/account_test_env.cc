@@ -63,8 +63,15 @@ absl::StatusOr<std::unique_ptr<AccountTestEnv>> AccountTestEnv::Create(AccountOp
 
   env->hasher_ = std::make_unique<Argon2idHasher>(&env->random_);
   env->accounts_ = std::make_unique<PostgresAccountStore>(env->postgres_.get());
-  env->sessions_ = std::make_unique<RedisSessionStore>(env->redis_.get());
-  env->allowances_ = std::make_unique<RedisAllowanceStore>(env->redis_.get());
+  common::AsyncRedisOptions async_options;
+  async_options.url = env->redis_server_->url();
+  auto async_redis = common::AsyncRedisClient::Create(async_options);
+  if (!async_redis.ok()) return async_redis.status();
+  env->async_redis_ = *std::move(async_redis);
+  env->sessions_ = std::make_unique<RedisSessionStore>(env->redis_.get(), absl::Hours(1),
+                                                       env->async_redis_.get());
+  env->allowances_ = std::make_unique<RedisAllowanceStore>(env->redis_.get(), absl::Hours(24),
+                                                           env->async_redis_.get());
   env->throttle_ = std::make_unique<RedisLoginThrottle>(env->redis_.get());
   auto policy = PasswordPolicy::LoadFromFile(kCommonPasswordsFile);
   if (!policy.ok()) return policy.status();

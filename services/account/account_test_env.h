@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/postgres/postgres_pool.h"
+#include "common/redis/async_redis_client.h"
 #include "common/redis/redis_client.h"
 #include "common/testing/postgres_server.h"
 #include "common/testing/redis_server.h"
@@ -52,6 +53,8 @@ class AccountTestEnv {
   OsRandom random_;
   std::unique_ptr<testing::RedisServer> redis_server_;
   std::unique_ptr<common::RedisClient> redis_;
+  // Serves the stores' non-blocking calls (ValidateSessionAsync, ...).
+  std::unique_ptr<common::AsyncRedisClient> async_redis_;
   std::unique_ptr<common::PostgresPool> postgres_;
   std::unique_ptr<PlanCatalog> plans_;
   std::unique_ptr<PasswordHasher> hasher_;

@@ -109,41 +109,88 @@ redis.call('SET', KEYS[2], ms(#ARGV - 1), 'PX', ARGV[1])
 return {'CARRIED', redis.call('SCARD', KEYS[1])}
 )lua";
 
+// KEYS[1] session, KEYS[2] the owner's questions HASH of the day (`used`,
+// and `r:<request id>` for each charged request id), KEYS[3] the account's
+// plan key (accounts only).
+// ARGV[1] now_ms, [2] request_id or '', [3] day_end_ms, [4] margin_ms,
+// [5..] plan id, questions per day (-1 unmetered) pairs.
+// Reply: {outcome, used, session fields...}.
+constexpr char kQuestionLua[] = R"lua(
+local now = tonumber(ARGV[1])
+local s = load_session(KEYS[1], KEYS[3], now)
+if not s then return {'NOSESSION', 0} end
+local function reply(outcome, used) return {outcome, used, unpack(s)} end
+local limit = nil
+for i = 5, #ARGV - 1, 2 do
+  if ARGV[i] == s[3] then limit = tonumber(ARGV[i + 1]) end
+end
+if not limit then return reply('NOPLAN', 0) end
+if limit < 0 then return reply('UNMETERED', 0) end
+local used = tonumber(redis.call('HGET', KEYS[2], 'used') or '0') or 0
+local rid = ARGV[2]
+if rid ~= '' and redis.call('HEXISTS', KEYS[2], 'r:' .. rid) == 1 then
+  return reply('REPLAY', used)
+end
+if used >= limit then return reply('EXHAUSTED', used) end
+used = used + 1
+redis.call('HSET', KEYS[2], 'used', ms(used))
+if rid ~= '' then redis.call('HSET', KEYS[2], 'r:' .. rid, '1') end
+redis.call('PEXPIRE', KEYS[2], ms(math.max(tonumber(ARGV[3]) - now, 0) + tonumber(ARGV[4])))
+return reply('CHARGED', used)
+)lua";
+
 std::string Millis(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d)); }
 
 }  // namespace
 
-RedisAllowanceStore::RedisAllowanceStore(common::RedisClient* redis, absl::Duration margin)
+RedisAllowanceStore::RedisAllowanceStore(common::RedisClient* redis, absl::Duration margin,
+                                         common::AsyncRedisClient* async)
     : redis_(redis),
+      async_(async),
       margin_(margin),
       consume_(absl::StrCat(kLuaSessionPrelude, kConsumeLua)),
       quota_(absl::StrCat(kLuaSessionPrelude, kQuotaLua)),
       address_charge_(absl::StrCat(kLuaSessionPrelude, kAddressChargeLua)),
       address_refund_(kAddressRefundLua),
       guest_read_(absl::StrCat(kLuaSessionPrelude, kGuestReadLua)),
-      carry_(absl::StrCat(kLuaSessionPrelude, kCarryLua)) {}
+      carry_(absl::StrCat(kLuaSessionPrelude, kCarryLua)),
+      question_(absl::StrCat(kLuaSessionPrelude, kQuestionLua)) {}
 
-absl::StatusOr<ViewCharge> RedisAllowanceStore::ConsumeView(
-    const SessionToken& token, const ViewPeriodKey& period, const std::string& member,
-    const std::string& request_id, bool may_charge,
-    const std::vector<std::pair<std::string, int64_t>>& limits, absl::Time now) {
+namespace {
+
+struct ScriptCall {
+  std::vector<std::string> keys;
+  std::vector<std::string> args;
+};
+
+// KEYS and ARGV of the consume script.
+ScriptCall ConsumeViewCall(const SessionToken& token, const ViewPeriodKey& period,
+                           const std::string& member, const std::string& request_id,
+                           bool may_charge,
+                           const std::vector<std::pair<std::string, int64_t>>& limits,
+                           absl::Time now, absl::Duration margin) {
   const std::string& tag = token.owner.tag;
-  std::vector<std::string> keys = {SessionKey(tag, token.secret_sha256),
-                                   UnlockedKey(tag, period.name), RequestKey(tag, period.name)};
-  if (!token.owner.is_guest()) keys.push_back(AccountPlanKey(tag));
-  std::vector<std::string> args = {
-      UnixMillis(now),
-      member,
-      request_id,
-      may_charge ? "1" : "0",
-      period.end == absl::InfinitePast() ? std::string() : UnixMillis(period.end),
-      Millis(margin_)};
+  ScriptCall call;
+  call.keys = {SessionKey(tag, token.secret_sha256), UnlockedKey(tag, period.name),
+               RequestKey(tag, period.name)};
+  if (!token.owner.is_guest()) call.keys.push_back(AccountPlanKey(tag));
+  call.args = {UnixMillis(now),
+               member,
+               request_id,
+               may_charge ? "1" : "0",
+               period.end == absl::InfinitePast() ? std::string() : UnixMillis(period.end),
+               Millis(margin)};
   for (const auto& [plan, limit] : limits) {
-    args.push_back(plan);
-    args.push_back(absl::StrCat(limit));
+    call.args.push_back(plan);
+    call.args.push_back(absl::StrCat(limit));
   }
-  absl::StatusOr<std::vector<common::RedisReply>> reply =
-      ScriptArray(redis_->Eval(consume_, keys, args));
+  return call;
+}
+
+// The consume script's answer as a ViewCharge.
+absl::StatusOr<ViewCharge> ViewChargeOutcome(
+    const SessionToken& token, const absl::StatusOr<common::RedisReply>& script_reply) {
+  absl::StatusOr<std::vector<common::RedisReply>> reply = ScriptArray(script_reply);
   if (!reply.ok()) return reply.status();
   absl::StatusOr<std::string> outcome = ElementString(*reply, 0);
   absl::StatusOr<int64_t> charged = ElementInteger(*reply, 1);
@@ -179,6 +226,34 @@ absl::StatusOr<ViewCharge> RedisAllowanceStore::ConsumeView(
     return absl::InternalError(absl::StrCat("unexpected view charge outcome ", *outcome));
   }
   return result;
+}
+
+}  // namespace
+
+absl::StatusOr<ViewCharge> RedisAllowanceStore::ConsumeView(
+    const SessionToken& token, const ViewPeriodKey& period, const std::string& member,
+    const std::string& request_id, bool may_charge,
+    const std::vector<std::pair<std::string, int64_t>>& limits, absl::Time now) {
+  ScriptCall call =
+      ConsumeViewCall(token, period, member, request_id, may_charge, limits, now, margin_);
+  return ViewChargeOutcome(token, redis_->Eval(consume_, call.keys, call.args));
+}
+
+void RedisAllowanceStore::ConsumeViewAsync(
+    const SessionToken& token, const ViewPeriodKey& period, const std::string& member,
+    const std::string& request_id, bool may_charge,
+    const std::vector<std::pair<std::string, int64_t>>& limits, absl::Time now,
+    ViewChargeCallback done) {
+  if (async_ == nullptr) {
+    done(ConsumeView(token, period, member, request_id, may_charge, limits, now));
+    return;
+  }
+  ScriptCall call =
+      ConsumeViewCall(token, period, member, request_id, may_charge, limits, now, margin_);
+  async_->Eval(consume_, std::move(call.keys), std::move(call.args), absl::InfiniteFuture(),
+               [token, done = std::move(done)](absl::StatusOr<common::RedisReply> reply) {
+                 done(ViewChargeOutcome(token, reply));
+               });
 }
 
 absl::StatusOr<ViewQuota> RedisAllowanceStore::Quota(const SessionToken& token,
@@ -280,6 +355,49 @@ absl::StatusOr<CarryResult> RedisAllowanceStore::CarryIntoAccount(
   if (!outcome.ok()) return outcome.status();
   if (!used.ok()) return used.status();
   return CarryResult{*outcome == "ALREADY", *used};
+}
+
+absl::StatusOr<QuestionCharge> RedisAllowanceStore::ConsumeQuestion(
+    const SessionToken& token, const QuestionDayKey& day, const std::string& request_id,
+    const std::vector<std::pair<std::string, int64_t>>& limits, absl::Time now) {
+  const std::string& tag = token.owner.tag;
+  std::vector<std::string> keys = {SessionKey(tag, token.secret_sha256),
+                                   QuestionsKey(tag, day.name)};
+  if (!token.owner.is_guest()) keys.push_back(AccountPlanKey(tag));
+  std::vector<std::string> args = {UnixMillis(now), request_id, UnixMillis(day.end),
+                                   Millis(margin_)};
+  for (const auto& [plan, limit] : limits) {
+    args.push_back(plan);
+    args.push_back(absl::StrCat(limit));
+  }
+  absl::StatusOr<std::vector<common::RedisReply>> reply =
+      ScriptArray(redis_->Eval(question_, keys, args));
+  if (!reply.ok()) return reply.status();
+  absl::StatusOr<std::string> outcome = ElementString(*reply, 0);
+  absl::StatusOr<int64_t> used = ElementInteger(*reply, 1);
+  if (!outcome.ok()) return outcome.status();
+  if (!used.ok()) return used.status();
+  QuestionCharge result;
+  result.used = *used;
+  if (*outcome == "NOSESSION") return result;
+  absl::StatusOr<SessionRecord> session = DecodeSession(token.owner, *reply, 2);
+  if (!session.ok()) return session.status();
+  result.session = *std::move(session);
+  if (*outcome == "CHARGED") {
+    result.outcome = QuestionCharge::Outcome::kCharged;
+  } else if (*outcome == "REPLAY") {
+    result.outcome = QuestionCharge::Outcome::kCharged;
+    result.replayed = true;
+  } else if (*outcome == "UNMETERED") {
+    result.outcome = QuestionCharge::Outcome::kUnmetered;
+  } else if (*outcome == "NOPLAN") {
+    result.outcome = QuestionCharge::Outcome::kUnknownPlan;
+  } else if (*outcome == "EXHAUSTED") {
+    result.outcome = QuestionCharge::Outcome::kExhausted;
+  } else {
+    return absl::InternalError(absl::StrCat("unexpected question charge outcome ", *outcome));
+  }
+  return result;
 }
 
 }  // namespace codingahead::account

@@ -1,6 +1,7 @@
 #ifndef CODINGAHEAD_SERVICES_ACCOUNT_ALLOWANCE_STORE_H_
 #define CODINGAHEAD_SERVICES_ACCOUNT_ALLOWANCE_STORE_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -8,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/redis/async_redis_client.h"
 #include "common/redis/redis_client.h"
 #include "common/redis/redis_script.h"
 #include "services/account/session_store.h"
@@ -58,6 +60,26 @@ struct AddressCharge {
   absl::Time charged_at;
 };
 
+// The UTC day an owner's assistant questions are counted in.
+struct QuestionDayKey {
+  std::string name;  // "2024-01-15"
+  absl::Time end;    // the next midnight UTC (the key expires a margin later)
+};
+
+struct QuestionCharge {
+  enum class Outcome {
+    kCharged,      // one question counted (or a retried request id that was)
+    kUnmetered,    // the plan is unmetered: nothing counted
+    kNoSession,    // the session is unknown or expired
+    kUnknownPlan,  // the session's plan has no limit in `limits`
+    kExhausted,    // no question left today
+  };
+  Outcome outcome = Outcome::kNoSession;
+  bool replayed = false;  // the request id had already been charged
+  int64_t used = 0;       // questions counted today after this call
+  std::optional<SessionRecord> session;
+};
+
 struct CarryResult {
   bool already_carried = false;  // the marker was there: nothing added
   int64_t used = 0;              // the account's views in the period now
@@ -75,6 +97,18 @@ class AllowanceStore {
       const SessionToken& token, const ViewPeriodKey& period, const std::string& member,
       const std::string& request_id, bool may_charge,
       const std::vector<std::pair<std::string, int64_t>>& limits, absl::Time now) = 0;
+
+  using ViewChargeCallback = std::function<void(absl::StatusOr<ViewCharge>)>;
+  // ConsumeView without blocking the caller: `done` runs later on another
+  // thread (or inline). This default calls ConsumeView inline, which only a
+  // store that never waits on the network may rely on.
+  virtual void ConsumeViewAsync(const SessionToken& token, const ViewPeriodKey& period,
+                                const std::string& member, const std::string& request_id,
+                                bool may_charge,
+                                const std::vector<std::pair<std::string, int64_t>>& limits,
+                                absl::Time now, ViewChargeCallback done) {
+    done(ConsumeView(token, period, member, request_id, may_charge, limits, now));
+  }
 
   // Checks (and renews) the session and counts the period's views.
   virtual absl::StatusOr<ViewQuota> Quota(const SessionToken& token, const ViewPeriodKey& period,
@@ -103,19 +137,34 @@ class AllowanceStore {
                                                        const ViewPeriodKey& period,
                                                        const std::vector<std::string>& members,
                                                        absl::Time now) = 0;
+
+  // Checks (and renews) the session and charges one assistant question of
+  // `day`, in one script over the owner's keys. `limits` maps each plan id
+  // to its questions per day (-1: unmetered). A request id already charged
+  // today is answered as charged again without counting.
+  virtual absl::StatusOr<QuestionCharge> ConsumeQuestion(
+      const SessionToken& token, const QuestionDayKey& day, const std::string& request_id,
+      const std::vector<std::pair<std::string, int64_t>>& limits, absl::Time now) = 0;
 };
 
 class RedisAllowanceStore final : public AllowanceStore {
  public:
   // `redis` must outlive the store. Allowance keys live `margin` past the
   // end of their period.
-  explicit RedisAllowanceStore(common::RedisClient* redis, absl::Duration margin = absl::Hours(24));
+  // `async`, when given, serves ConsumeViewAsync without blocking.
+  explicit RedisAllowanceStore(common::RedisClient* redis, absl::Duration margin = absl::Hours(24),
+                               common::AsyncRedisClient* async = nullptr);
 
   absl::StatusOr<ViewCharge> ConsumeView(const SessionToken& token, const ViewPeriodKey& period,
                                          const std::string& member, const std::string& request_id,
                                          bool may_charge,
                                          const std::vector<std::pair<std::string, int64_t>>& limits,
                                          absl::Time now) override;
+  // Without an async client this is the blocking default.
+  void ConsumeViewAsync(const SessionToken& token, const ViewPeriodKey& period,
+                        const std::string& member, const std::string& request_id, bool may_charge,
+                        const std::vector<std::pair<std::string, int64_t>>& limits, absl::Time now,
+                        ViewChargeCallback done) override;
   absl::StatusOr<ViewQuota> Quota(const SessionToken& token, const ViewPeriodKey& period,
                                   absl::Time now) override;
   absl::StatusOr<AddressCharge> ChargeAddress(const std::string& address_tag,
@@ -132,9 +181,13 @@ class RedisAllowanceStore final : public AllowanceStore {
                                                const ViewPeriodKey& period,
                                                const std::vector<std::string>& members,
                                                absl::Time now) override;
+  absl::StatusOr<QuestionCharge> ConsumeQuestion(
+      const SessionToken& token, const QuestionDayKey& day, const std::string& request_id,
+      const std::vector<std::pair<std::string, int64_t>>& limits, absl::Time now) override;
 
  private:
   common::RedisClient* redis_;
+  common::AsyncRedisClient* async_;
   absl::Duration margin_;
   common::RedisScript consume_;
   common::RedisScript quota_;
@@ -142,6 +195,7 @@ class RedisAllowanceStore final : public AllowanceStore {
   common::RedisScript address_refund_;
   common::RedisScript guest_read_;
   common::RedisScript carry_;
+  common::RedisScript question_;
 };
 
 }  // namespace codingahead::account

@@ -51,8 +51,8 @@ absl::StatusOr<int64_t> IntegerReply(const absl::StatusOr<common::RedisReply>& r
 
 }  // namespace
 
-std::string EmailThrottleTag(absl::string_view normalized_email) {
-  return absl::StrCat("email:", common::Sha256::HexDigest(normalized_email));
+std::string EmailThrottleTag(absl::string_view key, absl::string_view normalized_email) {
+  return absl::StrCat("email:", common::HmacSha256Hex(key, normalized_email));
 }
 
 RedisLoginThrottle::RedisLoginThrottle(common::RedisClient* redis)

@@ -26,9 +26,11 @@ struct ThrottleLimits {
   absl::Duration max_delay = absl::Minutes(15);
 };
 
-// The owner tag of an email (normalised) for the throttle: "email:<sha256
-// hex>", so Redis never holds the address itself.
-std::string EmailThrottleTag(absl::string_view normalized_email);
+// The owner tag of an email (normalised) for the throttle: "email:<hex
+// HMAC-SHA-256 under `key`>", so Redis never holds the address itself, and
+// without the key (--throttle_key_file) nobody can test which emails are
+// being attacked by hashing candidates.
+std::string EmailThrottleTag(absl::string_view key, absl::string_view normalized_email);
 
 class LoginThrottle {
  public:

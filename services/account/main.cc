@@ -27,6 +27,9 @@ ABSL_FLAG(std::string, guest_plan, "guest", "Plan id of guest identities");
 ABSL_FLAG(std::string, registration_plan, "free", "Plan id of newly registered accounts");
 ABSL_FLAG(int, hash_threads, 2, "Threads hashing passwords (argon2id, 19 MiB each)");
 ABSL_FLAG(int, store_threads, 8, "Threads calling Redis and PostgreSQL");
+ABSL_FLAG(bool, nonblocking_redis, true,
+          "Answer ValidateSession and ConsumeView from a non-blocking, pipelined Redis "
+          "connection instead of the store threads");
 ABSL_FLAG(std::string, common_passwords_file, "/usr/share/john/password.lst",
           "Passwords refused as too common: one a line, '#!comment' lines "
           "skipped (Debian package john-data); the service refuses to start "
@@ -42,6 +45,10 @@ ABSL_FLAG(int64_t, login_throttle_window_seconds, 15 * 60,
           "Failed logins are forgotten after this long without one");
 ABSL_FLAG(int64_t, login_throttle_max_delay_seconds, 15 * 60,
           "Longest block (1 s after the threshold, doubling per failure)");
+ABSL_FLAG(std::string, throttle_key_file, "",
+          "File with the secret key of the login throttle's email HMAC (or set "
+          "CODINGAHEAD_THROTTLE_KEY); every replica needs the same one. Unset: a "
+          "random key per process (replicas then count an email's failures apart)");
 
 namespace codingahead::account {
 namespace {
@@ -91,17 +98,34 @@ int Main() {
 
   SystemClock clock;
   OsRandom random;
+  auto throttle_key =
+      common::LoadSecret(absl::GetFlag(FLAGS_throttle_key_file), "CODINGAHEAD_THROTTLE_KEY");
+  if (!throttle_key.ok()) return Fail("throttle key not usable", throttle_key.status());
+  if (throttle_key->empty()) {
+    common::LogLine(common::LogLevel::kWarning,
+                    "no --throttle_key_file: the email throttle uses a random key of this "
+                    "process only");
+    *throttle_key = random.Bytes(32);
+  }
+  options.throttle_key = *std::move(throttle_key);
   Argon2idHasher hasher(&random);
   PostgresAccountStore accounts(postgres->get());
-  RedisSessionStore sessions(redis->get());
-  RedisAllowanceStore allowances(redis->get());
+  std::unique_ptr<common::AsyncRedisClient> async_redis;
+  if (absl::GetFlag(FLAGS_nonblocking_redis)) {
+    auto async = common::AsyncRedisFromFlags();
+    if (!async.ok()) return Fail("redis not usable", async.status());
+    async_redis = *std::move(async);
+  }
+  RedisSessionStore sessions(redis->get(), absl::Hours(1), async_redis.get());
+  RedisAllowanceStore allowances(redis->get(), absl::Hours(24), async_redis.get());
   RedisLoginThrottle throttle(redis->get());
   AccountLogic logic({&*plans, &accounts, &sessions, &allowances, &hasher, &clock, &random,
                       &throttle, &*password_policy},
                      options);
   common::ThreadPool store_pool(absl::GetFlag(FLAGS_store_threads));
   common::ThreadPool hash_pool(absl::GetFlag(FLAGS_hash_threads));
-  AccountServiceImpl service(&logic, &*credentials, &store_pool, &hash_pool);
+  AccountServiceImpl service(&logic, &*credentials, &store_pool, &hash_pool,
+                             /*nonblocking_stores=*/async_redis != nullptr);
   return common::RunUntilSignalled(config, std::make_shared<prometheus::Registry>(), {&service},
                                    {"codingahead.account.v1.AccountService"});
 }

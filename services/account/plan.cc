@@ -112,4 +112,39 @@ std::string PlanCatalog::ViewsMessage(const Plan& plan, int64_t remaining) const
   return message;
 }
 
+std::string PlanCatalog::QuestionsMessage(const Plan& plan, int64_t remaining) const {
+  if (plan.unmetered_questions) return "Unlimited assistant questions with your plan.";
+  if (remaining < 0) remaining = 0;
+  std::string message = absl::StrCat(Plural(remaining, "assistant question", "assistant questions"),
+                                     " remaining today.");
+  if (remaining > 0) return message;
+  if (plan.questions_per_day == 0) {
+    absl::StrAppend(&message, " ", plan.display_name, " accounts cannot ask the assistant.");
+  } else {
+    absl::StrAppend(&message, " ", plan.display_name, " accounts are limited to ",
+                    Plural(plan.questions_per_day, "question", "questions"), " a day.");
+  }
+  const Plan& next = registration();
+  if (plan.view_period == ViewPeriod::kGuestLifetime && &next != &plan) {
+    if (next.unmetered_questions) {
+      absl::StrAppend(&message, " Register ", absl::AsciiStrToLower(next.display_name),
+                      " account to ask unlimited questions.");
+      return message;
+    }
+    if (next.questions_per_day > plan.questions_per_day) {
+      absl::StrAppend(&message, " Register ", absl::AsciiStrToLower(next.display_name),
+                      " account to ask ", Plural(next.questions_per_day, "question", "questions"),
+                      " a day.");
+      return message;
+    }
+  }
+  for (const Plan& other : plans_) {
+    if (other.unmetered_questions && other.view_period == ViewPeriod::kCalendarMonthUtc) {
+      absl::StrAppend(&message, " Upgrade to ", other.display_name, " for unlimited questions.");
+      break;
+    }
+  }
+  return message;
+}
+
 }  // namespace codingahead::account

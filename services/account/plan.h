@@ -32,6 +32,8 @@ struct Plan {
 
   // The view limit a Redis script is given: -1 when unmetered.
   int64_t ScriptViewLimit() const { return unmetered_views ? -1 : views_per_period; }
+  // The questions-per-day limit a Redis script is given: -1 when unmetered.
+  int64_t ScriptQuestionLimit() const { return unmetered_questions ? -1 : questions_per_day; }
   v1::Plan ToProto() const;
 };
 
@@ -58,6 +60,12 @@ class PlanCatalog {
   // accounts are limited to 1 page view. Register free account to get 5 more
   // views."
   std::string ViewsMessage(const Plan& plan, int64_t remaining) const;
+  // The same for assistant questions (per UTC day): "2 assistant questions
+  // remaining today.", "Unlimited assistant questions with your plan.", or
+  // at 0 the plan's limit and how to get more, e.g. "0 assistant questions
+  // remaining today. Guest accounts cannot ask the assistant. Register free
+  // account to ask 3 questions a day."
+  std::string QuestionsMessage(const Plan& plan, int64_t remaining) const;
 
  private:
   std::vector<Plan> plans_;

@@ -24,6 +24,10 @@ std::string AddressKey(absl::string_view address_tag) {
   return absl::StrCat("ca:views:{", address_tag, "}:window");
 }
 
+std::string QuestionsKey(absl::string_view owner_tag, absl::string_view day) {
+  return absl::StrCat("ca:questions:{", owner_tag, "}:", day);
+}
+
 std::string CarryKey(absl::string_view account_tag, absl::string_view guest_tag) {
   return absl::StrCat("ca:carry:{", account_tag, "}:", guest_tag);
 }

@@ -25,6 +25,10 @@ std::string RequestKey(absl::string_view owner_tag, absl::string_view period);
 // ZSET of "<guest tag>:<code_set>:<code>" scored by charge time (ms), for
 // the guest address limit; TTL = window + margin.
 std::string AddressKey(absl::string_view address_tag);
+// HASH of the assistant questions charged on `day` ("2024-01-15", UTC):
+// `used`, and `r:<request id>` per charged request id; TTL = end of the day
+// + margin.
+std::string QuestionsKey(absl::string_view owner_tag, absl::string_view day);
 // STRING marker: the guest's views were carried into the account.
 std::string CarryKey(absl::string_view account_tag, absl::string_view guest_tag);
 

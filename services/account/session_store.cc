@@ -200,8 +200,10 @@ absl::StatusOr<SessionRecord> DecodeSession(const SessionOwner& owner,
   return record;
 }
 
-RedisSessionStore::RedisSessionStore(common::RedisClient* redis, absl::Duration plan_key_margin)
+RedisSessionStore::RedisSessionStore(common::RedisClient* redis, absl::Duration plan_key_margin,
+                                     common::AsyncRedisClient* async)
     : redis_(redis),
+      async_(async),
       plan_key_margin_(plan_key_margin),
       create_(absl::StrCat(kLuaSessionPrelude, kCreateLua)),
       validate_(absl::StrCat(kLuaSessionPrelude, kValidateLua)),
@@ -235,17 +237,39 @@ absl::StatusOr<SessionRecord> RedisSessionStore::Create(const SessionToken& toke
   return DecodeSession(token.owner, *reply, 1);
 }
 
-absl::StatusOr<std::optional<SessionRecord>> RedisSessionStore::Validate(const SessionToken& token,
-                                                                         absl::Time now) {
-  absl::StatusOr<std::vector<common::RedisReply>> reply =
-      ScriptArray(redis_->Eval(validate_, SessionKeys(token), {UnixMillis(now)}));
+namespace {
+
+absl::StatusOr<std::optional<SessionRecord>> ValidateOutcome(
+    const SessionOwner& owner, const absl::StatusOr<common::RedisReply>& script_reply) {
+  absl::StatusOr<std::vector<common::RedisReply>> reply = ScriptArray(script_reply);
   if (!reply.ok()) return reply.status();
   absl::StatusOr<std::string> outcome = ElementString(*reply, 0);
   if (!outcome.ok()) return outcome.status();
   if (*outcome == "NOSESSION") return std::optional<SessionRecord>();
-  absl::StatusOr<SessionRecord> record = DecodeSession(token.owner, *reply, 1);
+  absl::StatusOr<SessionRecord> record = DecodeSession(owner, *reply, 1);
   if (!record.ok()) return record.status();
   return std::optional<SessionRecord>(*std::move(record));
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<SessionRecord>> RedisSessionStore::Validate(const SessionToken& token,
+                                                                         absl::Time now) {
+  return ValidateOutcome(token.owner,
+                         redis_->Eval(validate_, SessionKeys(token), {UnixMillis(now)}));
+}
+
+void RedisSessionStore::ValidateAsync(const SessionToken& token, absl::Time now,
+                                      ValidateCallback done) {
+  if (async_ == nullptr) {
+    done(Validate(token, now));
+    return;
+  }
+  async_->Eval(
+      validate_, SessionKeys(token), {UnixMillis(now)}, absl::InfiniteFuture(),
+      [owner = token.owner, done = std::move(done)](absl::StatusOr<common::RedisReply> reply) {
+        done(ValidateOutcome(owner, reply));
+      });
 }
 
 absl::StatusOr<bool> RedisSessionStore::Delete(const SessionToken& token, absl::Time now) {

@@ -1,12 +1,14 @@
 #ifndef CODINGAHEAD_SERVICES_ACCOUNT_SESSION_STORE_H_
 #define CODINGAHEAD_SERVICES_ACCOUNT_SESSION_STORE_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/redis/async_redis_client.h"
 #include "common/redis/redis_client.h"
 #include "common/redis/redis_script.h"
 #include "services/account/token.h"
@@ -56,6 +58,14 @@ class SessionStore {
                                                                 absl::Time now) = 0;
   // Deletes the session; false when it did not exist or had expired.
   virtual absl::StatusOr<bool> Delete(const SessionToken& token, absl::Time now) = 0;
+
+  using ValidateCallback = std::function<void(absl::StatusOr<std::optional<SessionRecord>>)>;
+  // Validate without blocking the caller: `done` runs later on another
+  // thread (or inline). This default calls Validate inline, which only a
+  // store whose Validate never waits on the network may rely on.
+  virtual void ValidateAsync(const SessionToken& token, absl::Time now, ValidateCallback done) {
+    done(Validate(token, now));
+  }
   // Sets the plan every session of the account sees from its next call.
   virtual absl::Status SetAccountPlan(int64_t account_id, const std::string& plan_id,
                                       absl::Duration ttl) = 0;
@@ -72,13 +82,18 @@ class RedisSessionStore final : public SessionStore {
  public:
   // `redis` must outlive the store. `plan_key_margin` is added to the
   // absolute lifetime for the plan key's TTL.
+  // `async`, when given, serves ValidateAsync without blocking (see
+  // common/redis/async_redis_client.h); both clients must outlive the store.
   explicit RedisSessionStore(common::RedisClient* redis,
-                             absl::Duration plan_key_margin = absl::Hours(1));
+                             absl::Duration plan_key_margin = absl::Hours(1),
+                             common::AsyncRedisClient* async = nullptr);
 
   absl::StatusOr<SessionRecord> Create(const SessionToken& token, const NewSession& session,
                                        const SessionLifetime& lifetime, absl::Time now) override;
   absl::StatusOr<std::optional<SessionRecord>> Validate(const SessionToken& token,
                                                         absl::Time now) override;
+  // Without an async client this is the blocking default.
+  void ValidateAsync(const SessionToken& token, absl::Time now, ValidateCallback done) override;
   absl::StatusOr<bool> Delete(const SessionToken& token, absl::Time now) override;
   absl::Status SetAccountPlan(int64_t account_id, const std::string& plan_id,
                               absl::Duration ttl) override;
@@ -88,6 +103,7 @@ class RedisSessionStore final : public SessionStore {
 
  private:
   common::RedisClient* redis_;
+  common::AsyncRedisClient* async_;
   absl::Duration plan_key_margin_;
   common::RedisScript create_;
   common::RedisScript validate_;

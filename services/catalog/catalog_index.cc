@@ -4,7 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/catalog/changes.h"
+#include "services/catalog/edits.h"
 #include "services/catalog/hierarchy.h"
+#include "services/catalog/search_index.h"
 
 namespace codingahead::catalog {
 namespace {
@@ -104,6 +106,13 @@ absl::StatusOr<std::shared_ptr<const CatalogIndex>> CatalogIndex::Build(
     index->tables_[table.field()] = &table;
   }
   index->changes_ = ReleaseChanges::Build(*index);
+  absl::StatusOr<std::unique_ptr<const EditTables>> edits = EditTables::Build(index->snapshot_);
+  if (!edits.ok()) return edits.status();
+  index->edits_ = *std::move(edits);
+  absl::StatusOr<std::unique_ptr<const SearchIndex>> search =
+      SearchIndex::Build(*index, SynonymTable::BuiltIn());
+  if (!search.ok()) return search.status();
+  index->search_ = *std::move(search);
   return std::shared_ptr<const CatalogIndex>(std::move(index));
 }
 

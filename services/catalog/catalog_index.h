@@ -38,8 +38,10 @@ struct IndexReference {
   const snapshot_v1::IndexCode* code;
 };
 
+class EditTables;
 class Hierarchy;
 class ReleaseChanges;
+class SearchIndex;
 
 // The form a code is shown in: ICD-10-CM codes with a dot after the
 // category ("A000" -> "A00.0"); others as stored.
@@ -91,8 +93,17 @@ class CatalogIndex {
   // computed once with the index.
   const ReleaseChanges& Changes() const { return *changes_; }
 
+  // The snapshot's NCCI PTP, MUE and PFS tables (CheckEdits), indexed once
+  // with the index; empty when the snapshot has none.
+  const EditTables& Edits() const { return *edits_; }
+
   // Meaning of a coded field value from the record layout, or empty.
   std::string Meaning(const std::string& field, const std::string& value) const;
+
+  // The ranked search index (SearchCodes, SuggestCodes), built by Build
+  // off the serving path (Build fails when it cannot be built); never null
+  // for an index from Build.
+  const SearchIndex* search() const { return search_.get(); }
 
  private:
   CatalogIndex();
@@ -112,6 +123,8 @@ class CatalogIndex {
                       absl::flat_hash_map<std::string, const snapshot_v1::TransactionEntry*>>
       transactions_;
   std::unique_ptr<const ReleaseChanges> changes_;
+  std::unique_ptr<const EditTables> edits_;
+  std::unique_ptr<const SearchIndex> search_;
 };
 
 }  // namespace codingahead::catalog

@@ -6,7 +6,9 @@
 #include "services/catalog/changes.h"
 #include "services/catalog/code_lookup.h"
 #include "services/catalog/code_page.h"
+#include "services/catalog/edits.h"
 #include "services/catalog/hierarchy.h"
+#include "services/catalog/search_index.h"
 
 namespace codingahead::catalog {
 namespace {
@@ -101,7 +103,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetCodePage(grpc::CallbackServerCo
         stub->async()->ConsumeView(c, q, r, std::move(done));
       },
       options, std::move(consume),
-      [reactor, response, index, content = content_,
+      [reactor, response, index, content = content_, terms = account_.cpt_terms_version,
        header = *std::move(header)](absl::StatusOr<account::v1::ConsumeViewResponse> consumed) {
         if (!consumed.ok()) {
           // The account's answer (quota failure, session problem, store
@@ -109,8 +111,11 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetCodePage(grpc::CallbackServerCo
           reactor->Finish(common::ToGrpcStatus(consumed.status()));
           return;
         }
+        // Licensed CPT text only under the configured terms (DESIGN.md §5).
+        const bool licensed =
+            !terms.empty() && consumed->principal().accepted_terms_version() == terms;
         *response->mutable_page() =
-            BuildCodePage(*index, *content, header, consumed->sections_visible());
+            BuildCodePage(*index, *content, header, consumed->sections_visible(), licensed);
         *response->mutable_allowance() = ToViewAllowance(*consumed);
         reactor->Finish(grpc::Status::OK);
       });
@@ -136,6 +141,40 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListChanges(grpc::CallbackServerCo
       catalog::ListChanges(*catalog_->Current(), *request);
   if (changes.ok()) *response = *std::move(changes);
   reactor->Finish(common::ToGrpcStatus(changes.status()));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* CatalogServiceImpl::CheckEdits(grpc::CallbackServerContext* context,
+                                                         const v1::CheckEditsRequest* request,
+                                                         v1::CheckEditsResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  // In memory and bounded (at most 100 lines): answered on the reactor thread.
+  std::shared_ptr<const CatalogIndex> index = catalog_->Current();
+  absl::StatusOr<v1::CheckEditsResponse> checked = catalog::CheckEdits(index->Edits(), *request);
+  if (checked.ok()) *response = *std::move(checked);
+  reactor->Finish(common::ToGrpcStatus(checked.status()));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* CatalogServiceImpl::SearchCodes(grpc::CallbackServerContext* context,
+                                                          const v1::SearchCodesRequest* request,
+                                                          v1::SearchCodesResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  absl::StatusOr<v1::SearchCodesResponse> found =
+      catalog::SearchCodes(*catalog_->Current(), *request);
+  if (found.ok()) *response = *std::move(found);
+  reactor->Finish(common::ToGrpcStatus(found.status()));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* CatalogServiceImpl::SuggestCodes(grpc::CallbackServerContext* context,
+                                                           const v1::SuggestCodesRequest* request,
+                                                           v1::SuggestCodesResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  absl::StatusOr<v1::SuggestCodesResponse> suggested =
+      catalog::SuggestCodes(*catalog_->Current(), *request);
+  if (suggested.ok()) *response = *std::move(suggested);
+  reactor->Finish(common::ToGrpcStatus(suggested.status()));
   return reactor;
 }
 

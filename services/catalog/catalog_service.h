@@ -48,6 +48,9 @@ struct AccountClientConfig {
   std::string credential;
   // Cap on each ConsumeView call.
   absl::Duration timeout = absl::Milliseconds(300);
+  // Licensed CPT descriptors are shown on code pages to principals whose
+  // accepted terms version is this one (DESIGN.md §5); empty: to nobody.
+  std::string cpt_terms_version;
 };
 
 // gRPC glue for codingahead.catalog.v1.CatalogService. Lookups are in-memory
@@ -75,6 +78,17 @@ class CatalogServiceImpl final : public v1::CatalogService::CallbackService {
   grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context,
                                         const v1::ListChangesRequest* request,
                                         v1::ListChangesResponse* response) override;
+  // Search answers on the reactor thread: in memory (Xapian handles from a
+  // pool whose lock is held only to take or return one).
+  grpc::ServerUnaryReactor* SearchCodes(grpc::CallbackServerContext* context,
+                                        const v1::SearchCodesRequest* request,
+                                        v1::SearchCodesResponse* response) override;
+  grpc::ServerUnaryReactor* SuggestCodes(grpc::CallbackServerContext* context,
+                                         const v1::SuggestCodesRequest* request,
+                                         v1::SuggestCodesResponse* response) override;
+  grpc::ServerUnaryReactor* CheckEdits(grpc::CallbackServerContext* context,
+                                       const v1::CheckEditsRequest* request,
+                                       v1::CheckEditsResponse* response) override;
   grpc::ServerUnaryReactor* GetCatalogInfo(grpc::CallbackServerContext* context,
                                            const v1::GetCatalogInfoRequest* request,
                                            v1::GetCatalogInfoResponse* response) override;

@@ -21,6 +21,12 @@ constexpr char kHcpcsNotice[] =
 constexpr char kPlaceholderNotice[] =
     "PLACEHOLDER — not CPT text. Wording written by the platform to stand in for "
     "licensed CPT descriptors.";
+constexpr char kLicensedUnavailable[] =
+    "Licensed CPT descriptor: shown on the code page after accepting the CPT licence "
+    "terms.";
+constexpr char kLicensedNotice[] =
+    "CPT is a registered trademark of the American Medical Association. Licensed descriptor, "
+    "shown under the CPT licence terms you accepted.";
 constexpr char kIcdNotice[] =
     "ICD-10-CM: public domain, CDC National Center for Health Statistics.";
 
@@ -59,9 +65,7 @@ v1::CodeDescriptor DescriptorOf(const CodeVersion& version) {
     // Licensed text is served only with a session whose acceptance of the
     // licence terms is stored; the free header never carries it.
     descriptor.set_available(false);
-    descriptor.set_unavailable_reason(
-        "Licensed CPT descriptor: shown on the code page after accepting the CPT licence "
-        "terms.");
+    descriptor.set_unavailable_reason(kLicensedUnavailable);
     notice->set_kind(v1::Notice::KIND_LICENSED);
     return descriptor;
   }
@@ -79,6 +83,24 @@ v1::CodeDescriptor DescriptorOf(const CodeVersion& version) {
     notice->set_text(kHcpcsNotice);
   }
   return descriptor;
+}
+
+// The licensed wording of `code` in the release `descriptor` names, when the
+// descriptor is a withheld licensed one.
+void Reveal(const CatalogIndex& index, snapshot_v1::CodeSet code_set, const std::string& code,
+            v1::CodeDescriptor* descriptor) {
+  if (descriptor->available() || descriptor->notice().kind() != v1::Notice::KIND_LICENSED) return;
+  for (const CodeVersion& version : index.Versions(code_set, code)) {
+    const snapshot_v1::Release& release = *version.release->release;
+    if (release.id() != descriptor->release_id()) continue;
+    if (release.code_set() != snapshot_v1::CODE_SET_CPT || release.placeholder()) return;
+    descriptor->set_available(true);
+    descriptor->clear_unavailable_reason();
+    descriptor->set_long_description(version.record->long_description());
+    descriptor->set_short_description(version.record->short_description());
+    descriptor->mutable_notice()->set_text(kLicensedNotice);
+    return;
+  }
 }
 
 std::string ReleaseList(const CatalogIndex& index, snapshot_v1::CodeSet code_set) {
@@ -429,6 +451,15 @@ absl::StatusOr<v1::Code> LookUpCode(const CatalogIndex& index, const v1::GetCode
     SetIcd10cmFlags(index, *latest.release, record, &out);
   }
   return out;
+}
+
+void RevealLicensedDescriptors(const CatalogIndex& index, v1::Code* code) {
+  Reveal(index, FromApi(code->code_set()), code->code(), code->mutable_official_descriptor());
+  for (v1::Crosswalk& crosswalk : *code->mutable_status()->mutable_crosswalks()) {
+    if (!crosswalk.has_target_descriptor()) continue;
+    Reveal(index, FromApi(crosswalk.code_set()), crosswalk.code(),
+           crosswalk.mutable_target_descriptor());
+  }
 }
 
 v1::GetCatalogInfoResponse DescribeCatalog(const CatalogIndex& index) {

@@ -33,6 +33,13 @@ snapshot_v1::CodeSet CodeSetForShape(const std::string& normalized_code);
 // (FAILED_PRECONDITION listing the loaded releases) and builds the header.
 absl::StatusOr<v1::Code> LookUpCode(const CatalogIndex& index, const v1::GetCodeRequest& request);
 
+// Fills in the licensed CPT descriptors of `code` (its official descriptor
+// and its crosswalk targets') that LookUpCode left unavailable, with the
+// wording of the release each names. Only for a caller whose acceptance of
+// the configured CPT licence terms is stored (DESIGN.md §5): the code page,
+// never the free header.
+void RevealLicensedDescriptors(const CatalogIndex& index, v1::Code* code);
+
 // GetCatalogInfo: the releases with their counts and coverage.
 v1::GetCatalogInfoResponse DescribeCatalog(const CatalogIndex& index);
 

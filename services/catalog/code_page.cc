@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "common/date.h"
+#include "services/catalog/code_lookup.h"
 
 namespace codingahead::catalog {
 namespace {
@@ -14,6 +15,9 @@ using v1::Section;
 constexpr char kNotYetWritten[] =
     "Not yet written: the editors have no plain-English "
     "explanation of this code yet.";
+
+constexpr char kLicensedWithheld[] =
+    "Licensed CPT descriptor: shown after accepting the CPT licence terms.";
 
 std::string DateText(const google::type::Date& d) {
   if (d.year() == 0) return "";
@@ -98,7 +102,8 @@ void FillCrosswalks(const v1::Code& header, Section* s) {
   }
 }
 
-void FillHistory(const CatalogIndex& index, const std::vector<CodeVersion>& versions, Section* s) {
+void FillHistory(const CatalogIndex& index, const std::vector<CodeVersion>& versions,
+                 bool licensed_terms_accepted, Section* s) {
   const std::string* previous_description = nullptr;
   for (const auto& v : versions) {
     const snapshot_v1::CodeRecord& r = *v.record;
@@ -116,9 +121,12 @@ void FillHistory(const CatalogIndex& index, const std::vector<CodeVersion>& vers
     cell("Added", DateText(r.added_date()));
     cell("Terminated", DateText(r.termination_date()));
     bool changed = previous_description != nullptr && *previous_description != r.long_description();
+    // A revised licensed CPT descriptor is licensed text too.
+    const bool withheld = v.release->release->code_set() == snapshot_v1::CODE_SET_CPT &&
+                          !v.release->release->placeholder() && !licensed_terms_accepted;
     cell("Descriptor",
          changed ? "changed" : (previous_description == nullptr ? "first loaded" : "unchanged"),
-         changed ? r.long_description() : "");
+         changed ? (withheld ? kLicensedWithheld : r.long_description()) : "");
     previous_description = &r.long_description();
   }
 }
@@ -134,9 +142,11 @@ const CodeVersion* VersionIn(const std::vector<CodeVersion>& versions,
 }  // namespace
 
 v1::CodePage BuildCodePage(const CatalogIndex& index, const ContentStore& content,
-                           const v1::Code& header, bool sections_visible) {
+                           const v1::Code& header, bool sections_visible,
+                           bool licensed_terms_accepted) {
   v1::CodePage page;
   *page.mutable_code() = header;
+  if (licensed_terms_accepted) RevealLicensedDescriptors(index, page.mutable_code());
   auto code_set = static_cast<snapshot_v1::CodeSet>(header.code_set());
 
   v1::CodeDescriptor* cld = page.mutable_common_language_description();
@@ -175,8 +185,8 @@ v1::CodePage BuildCodePage(const CatalogIndex& index, const ContentStore& conten
     FillProcessingNotes(*version->release->release, *version->record, notes);
     FillClassification(index, *version->record, classification);
   }
-  FillCrosswalks(header, crosswalks);
-  FillHistory(index, versions, history);
+  FillCrosswalks(page.code(), crosswalks);
+  FillHistory(index, versions, licensed_terms_accepted, history);
   for (Section& s : *page.mutable_sections()) {
     if (s.fields_size() == 0 && s.rows_size() == 0 && s.text().empty()) {
       s.set_text(absl::StrCat("No ", absl::AsciiStrToLower(s.title()),

@@ -16,9 +16,13 @@ inline constexpr char kRegisterToView[] = "Register to view content";
 // common language description and the reference sections filled from the
 // record of the release `header` was answered from, and history across every
 // loaded release. With `sections_visible` false each section is a
-// placeholder that carries no content.
+// placeholder that carries no content. `licensed_terms_accepted` (the
+// caller's stored acceptance is the configured CPT terms version) fills in
+// the licensed CPT descriptors the header withholds; otherwise they stay
+// unavailable with the reason.
 v1::CodePage BuildCodePage(const CatalogIndex& index, const ContentStore& content,
-                           const v1::Code& header, bool sections_visible);
+                           const v1::Code& header, bool sections_visible,
+                           bool licensed_terms_accepted = false);
 
 }  // namespace codingahead::catalog
 

@@ -3,14 +3,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/time/clock.h"
 #include "services/catalog/code_lookup.h"
 #include "services/catalog/icd10cm_test_catalog.h"
 #include "services/catalog/test_catalog.h"
+#include "tools/importer/snapshot_builder.h"
 
 namespace codingahead::catalog {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class CodePageTest : public ::testing::Test {
  protected:
@@ -158,6 +161,107 @@ TEST_F(CodePageTest, Icd10cmPagesFindTheirRecordsThroughTheDottedCode) {
   const v1::Section& history = SectionOf(page, v1::Section::KIND_HISTORY);
   ASSERT_EQ(history.rows_size(), 1);
   EXPECT_EQ(history.rows(0).cells(0).value(), "icd10cm-2026");
+}
+
+// --- Licensed CPT (DESIGN.md §5) ----------------------------------------------
+
+// HCPCS plus a CPT file in the licensed layout imported as licensed
+// (cpt_placeholder=false). The wording is an invented test fixture, not AMA
+// text.
+std::shared_ptr<const CatalogIndex> LicensedCatalog() {
+  static auto* index = [] {
+    importer::SnapshotBuilderOptions options;
+    options.hcpcs_dir = std::string(CA_SHARED_DATA_DIR) + "/hcpcs";
+    std::string sample = CA_CPT_SAMPLE_FILE;
+    options.cpt_file = sample.substr(0, sample.rfind('/')) + "/cpt_licensed_fixture.tsv";
+    options.cpt_placeholder = false;
+    auto built = importer::SnapshotBuilder(options).Build();
+    if (!built.ok()) {
+      ADD_FAILURE() << built.status();
+      return new std::shared_ptr<const CatalogIndex>();
+    }
+    auto index = CatalogIndex::Build(std::move(built->snapshot), absl::Now());
+    if (!index.ok()) {
+      ADD_FAILURE() << index.status();
+      return new std::shared_ptr<const CatalogIndex>();
+    }
+    return new std::shared_ptr<const CatalogIndex>(*index);
+  }();
+  return *index;
+}
+
+v1::Code LicensedHeader(const std::string& code) {
+  v1::GetCodeRequest request;
+  request.set_code(code);
+  auto header = LookUpCode(*LicensedCatalog(), request);
+  EXPECT_TRUE(header.ok()) << header.status();
+  return header.ok() ? *header : v1::Code();
+}
+
+TEST(LicensedCptTest, FreeHeaderNeverCarriesLicensedText) {
+  ASSERT_NE(LicensedCatalog(), nullptr);
+  v1::Code header = LicensedHeader("99213");
+  EXPECT_EQ(header.code_set(), v1::CODE_SET_CPT);
+  EXPECT_FALSE(header.release().placeholder());
+  EXPECT_EQ(header.release().id(), "cpt-2019");
+  const v1::CodeDescriptor& d = header.official_descriptor();
+  EXPECT_FALSE(d.available());
+  EXPECT_EQ(d.long_description(), "");
+  EXPECT_EQ(d.notice().kind(), v1::Notice::KIND_LICENSED);
+  EXPECT_THAT(d.unavailable_reason(), HasSubstr("accepting the CPT licence terms"));
+}
+
+TEST(LicensedCptTest, PageShowsLicensedTextOnlyUnderAcceptedTerms) {
+  ASSERT_NE(LicensedCatalog(), nullptr);
+  ContentStore content;
+  v1::Code header = LicensedHeader("99213");
+  for (bool visible : {false, true}) {
+    v1::CodePage withheld = BuildCodePage(*LicensedCatalog(), content, header, visible, false);
+    EXPECT_FALSE(withheld.code().official_descriptor().available());
+    EXPECT_THAT(withheld.DebugString(), Not(HasSubstr("FIXTURE-LICENSED-TEXT")));
+  }
+  v1::CodePage shown = BuildCodePage(*LicensedCatalog(), content, header, true, true);
+  const v1::CodeDescriptor& d = shown.code().official_descriptor();
+  EXPECT_TRUE(d.available());
+  EXPECT_EQ(d.long_description(),
+            "FIXTURE-LICENSED-TEXT 99213: invented wording for the licensed-serving tests");
+  EXPECT_EQ(d.unavailable_reason(), "");
+  EXPECT_EQ(d.notice().kind(), v1::Notice::KIND_LICENSED);
+  EXPECT_THAT(d.notice().text(), HasSubstr("licence terms you accepted"));
+  EXPECT_EQ(d.release_id(), "cpt-2019");
+}
+
+TEST(LicensedCptTest, CrosswalkTargetsAreRevealedOnlyUnderAcceptedTerms) {
+  ASSERT_NE(LicensedCatalog(), nullptr);
+  ContentStore content;
+  // G0202 (HCPCS) is replaced by 77067, a CPT code of the licensed fixture.
+  v1::Code header = LicensedHeader("G0202");
+  ASSERT_GT(header.status().crosswalks_size(), 0);
+  const v1::Crosswalk& free = header.status().crosswalks(0);
+  EXPECT_EQ(free.code(), "77067");
+  EXPECT_FALSE(free.target_descriptor().available());
+  v1::CodePage withheld = BuildCodePage(*LicensedCatalog(), content, header, true, false);
+  EXPECT_THAT(withheld.DebugString(), Not(HasSubstr("FIXTURE-LICENSED-TEXT")));
+  v1::CodePage shown = BuildCodePage(*LicensedCatalog(), content, header, true, true);
+  EXPECT_TRUE(shown.code().status().crosswalks(0).target_descriptor().available());
+  EXPECT_THAT(shown.code().status().crosswalks(0).target_descriptor().long_description(),
+              HasSubstr("FIXTURE-LICENSED-TEXT 77067"));
+  // The HCPCS descriptor itself stays public domain.
+  EXPECT_EQ(shown.code().official_descriptor().notice().kind(), v1::Notice::KIND_PUBLIC_DOMAIN);
+}
+
+TEST(LicensedCptTest, PlaceholderSampleIsUnaffectedByTerms) {
+  auto index = SharedDataCatalog();
+  ASSERT_NE(index, nullptr);
+  v1::GetCodeRequest request;
+  request.set_code("99213");
+  auto header = LookUpCode(*index, request);
+  ASSERT_TRUE(header.ok());
+  ContentStore content;
+  v1::CodePage page = BuildCodePage(*index, content, *header, true, true);
+  EXPECT_EQ(page.code().official_descriptor().notice().kind(), v1::Notice::KIND_PLACEHOLDER);
+  EXPECT_THAT(page.code().official_descriptor().long_description(),
+              HasSubstr("PLACEHOLDER — not CPT text"));
 }
 
 }  // namespace

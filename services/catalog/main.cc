@@ -5,6 +5,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/server.h"
+#include "common/tls.h"
 #include "services/catalog/catalog_service.h"
 #include "services/catalog/snapshot_watcher.h"
 #include "tools/importer/snapshot_io.h"
@@ -18,6 +19,9 @@ ABSL_FLAG(std::string, content_file, "",
           "Common language descriptions (code, code set, text; tab-separated); empty: none");
 ABSL_FLAG(std::string, account_target, "127.0.0.1:50052", "The account service (gRPC target)");
 ABSL_FLAG(int, account_timeout_ms, 300, "Cap on each call to the account service");
+ABSL_FLAG(std::string, cpt_terms_version, "2026",
+          "The CPT licence terms version a user must have accepted (AcceptTerms) to see "
+          "licensed CPT descriptors on code pages: the account service's --cpt_terms_version");
 ABSL_FLAG(std::string, client_credential_file, "",
           "The credential this service presents to the services it calls "
           "(or set CODINGAHEAD_CLIENT_CREDENTIAL)");
@@ -77,9 +81,10 @@ int Main() {
   }
   AccountClientConfig account;
   account.stub = account::v1::AccountService::NewStub(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_account_target), grpc::InsecureChannelCredentials()));
+      common::CreateServiceChannelFromFlags(absl::GetFlag(FLAGS_account_target)));
   account.credential = *own_credential;
   account.timeout = absl::Milliseconds(absl::GetFlag(FLAGS_account_timeout_ms));
+  account.cpt_terms_version = absl::GetFlag(FLAGS_cpt_terms_version);
   CatalogServiceImpl service(&holder, content, std::move(account), &*credentials);
   const int exit_code =
       common::RunUntilSignalled(config, std::make_shared<prometheus::Registry>(), {&service},

@@ -25,6 +25,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "account/v1/account.grpc.pb.h"
@@ -33,8 +35,10 @@
 #include "common/date.h"
 #include "common/metadata.h"
 #include "common/status.h"
+#include "common/tls.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "services/catalog/code_set_name.h"
 #include "tools/cactl/format.h"
 
 ABSL_FLAG(std::string, catalog_target, "localhost:50051", "Catalog service address");
@@ -52,7 +56,7 @@ ABSL_FLAG(std::string, client_ip, "",
           "End-user address to report (x-client-ip; honoured only with the service credential)");
 ABSL_FLAG(std::string, name, "", "Display name, for `register`");
 ABSL_FLAG(bool, password_stdin, false, "Read the password from standard input");
-ABSL_FLAG(std::string, request_id, "", "Idempotency key for `page`");
+ABSL_FLAG(std::string, request_id, "", "Idempotency key for `page` and `question`");
 ABSL_FLAG(int, page_size, 0,
           "For `children` (default 50, at most 500) and `changes` (default 100, at most 1000): "
           "items per page");
@@ -62,6 +66,14 @@ ABSL_FLAG(std::string, release, "", "For `children`: a release id (default: the 
 ABSL_FLAG(std::string, kinds, "",
           "For `changes`: comma-separated added,revised,discontinued (default: all)");
 ABSL_FLAG(std::string, reason, "", "Why, for `plan` (written to the audit log)");
+ABSL_FLAG(std::string, dos, "", "For `edits`: date of service, YYYY-MM-DD (default: --date)");
+ABSL_FLAG(bool, active_only, false, "For `search` and `suggest`: only codes active on the date");
+ABSL_FLAG(bool, billable_only, false,
+          "For `search` and `suggest`: only billable codes (ICD-10-CM codes of unknown status left "
+          "out)");
+ABSL_FLAG(int, limit, 0, "For `suggest`: how many completions (default 10, at most 50)");
+ABSL_FLAG(std::string, provider, "practitioner",
+          "For `edits`: practitioner, hospital (outpatient hospital) or dme (DME supplier)");
 
 namespace codingahead::cactl {
 namespace {
@@ -82,17 +94,30 @@ constexpr char kUsage[] =
     "  changes FROM TO [--kinds added,revised,discontinued] [--page_size N] [--page_token T]\n"
     "                          codes added, revised and discontinued between two releases\n"
     "                          (e.g. hcpcs-2018 hcpcs-2019)\n"
+    "  search QUERY... [--code_set S] [--date D | --release ID] [--active_only]\n"
+    "         [--billable_only] [--page_size N] [--page_token T]\n"
+    "                          ranked search: words, misspellings, brand names, a code,\n"
+    "                          a code prefix or a range (\"E0100-E0105\", \"A00-A09\")\n"
+    "  suggest PREFIX... [--limit N] [--code_set S]\n"
+    "                          as-you-type completions of codes and words\n"
+    "  edits --dos YYYY-MM-DD [--provider practitioner|hospital|dme] CODE[:UNITS[:MOD,MOD]]...\n"
+    "                          NCCI PTP and MUE edits of one claim's lines on a date of\n"
+    "                          service (e.g. 99213:1:25 12001:1)\n"
     "  guest                   start a guest session and keep its token\n"
     "  register EMAIL --name NAME [--password_stdin]\n"
     "                          create a free account (a guest session's views carry over)\n"
     "  login EMAIL [--password_stdin]\n"
     "  logout                  end the kept session\n"
     "  quota                   views remaining, without spending any\n"
+    "  question [--request_id ID]\n"
+    "                          charge one assistant question (what the assistant does per\n"
+    "                          question) and show the questions left today\n"
     "  plan ACCOUNT_ID PLAN --reason TEXT\n"
     "                          operator: move an account to another plan\n"
     "  health [SERVICE]        grpc.health.v1 status of --target (exit 0 when SERVING)\n\n"
     "Flags: --json, --catalog_target, --account_target, --credentials_dir, --session_file,\n"
-    "       --client_ip, --timeout_seconds\n";
+    "       --client_ip, --timeout_seconds\n"
+    "mTLS (docs/security.md): --tls_ca_file, --tls_cert_file, --tls_key_file, --tls_server_name\n";
 
 // Exit codes: 2 bad input, 3 not found, 5 allowance exhausted, 6 not logged
 // in, 4 anything else.
@@ -187,12 +212,12 @@ std::string ReadPassword() {
 
 std::unique_ptr<catalog_v1::CatalogService::Stub> CatalogStub() {
   return catalog_v1::CatalogService::NewStub(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_catalog_target), grpc::InsecureChannelCredentials()));
+      common::CreateServiceChannelFromFlags(absl::GetFlag(FLAGS_catalog_target)));
 }
 
 std::unique_ptr<account_v1::AccountService::Stub> AccountStub() {
   return account_v1::AccountService::NewStub(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_account_target), grpc::InsecureChannelCredentials()));
+      common::CreateServiceChannelFromFlags(absl::GetFlag(FLAGS_account_target)));
 }
 
 // Fills the code, date and code set of a request from the arguments.
@@ -313,6 +338,181 @@ int ChangesCommand(const std::vector<std::string>& args) {
   return Output(status, response, [](const auto& r) { PrintChanges(r, std::cout); });
 }
 
+// The filter of `search` and `suggest` from the flags; 2 on bad input.
+int ParseSearchFilter(catalog_v1::SearchFilter* filter) {
+  if (std::string set = absl::GetFlag(FLAGS_code_set); !set.empty()) {
+    auto code_set = ParseCodeSet(set);
+    if (!code_set.has_value()) {
+      std::cerr << "--code_set must be hcpcs, cpt, icd10cm or icd10pcs\n";
+      return 2;
+    }
+    filter->add_code_sets(*code_set);
+  }
+  if (std::string date = absl::GetFlag(FLAGS_date); !date.empty()) {
+    auto day = common::ParseDay(date);
+    if (!day.has_value()) {
+      std::cerr << "--date must be a real date written YYYY-MM-DD, e.g. 2019-06-01\n";
+      return 2;
+    }
+    *filter->mutable_date_of_service() = common::ToProtoDate(*day);
+  }
+  filter->set_release_id(absl::GetFlag(FLAGS_release));
+  filter->set_active_only(absl::GetFlag(FLAGS_active_only));
+  filter->set_billable_only(absl::GetFlag(FLAGS_billable_only));
+  return 0;
+}
+
+int SearchCommand(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::cerr << "usage: cactl search QUERY... [--code_set S] [--date D | --release ID] "
+                 "[--active_only] [--billable_only] [--page_size N] [--page_token T]\n";
+    return 2;
+  }
+  catalog_v1::SearchCodesRequest request;
+  request.set_query(absl::StrJoin(args, " "));
+  if (int bad = ParseSearchFilter(request.mutable_filter())) return bad;
+  request.set_page_size(absl::GetFlag(FLAGS_page_size));
+  request.set_page_token(absl::GetFlag(FLAGS_page_token));
+  grpc::ClientContext context;
+  Prepare(&context, /*with_session=*/false);
+  catalog_v1::SearchCodesResponse response;
+  grpc::Status status = CatalogStub()->SearchCodes(&context, request, &response);
+  return Output(status, response, [](const catalog_v1::SearchCodesResponse& r) {
+    std::cout << "Searched for: " << r.interpreted_query() << " (about " << r.total_size()
+              << " matches";
+    for (const auto& facet : r.facets()) {
+      std::cout << "; " << catalog::CodeSetName(facet.code_set()) << " " << facet.count();
+    }
+    std::cout << ")\n";
+    for (const auto& hit : r.hits()) {
+      std::cout << absl::StrFormat("%-9s %-10s %7.2f  ", hit.code().code(),
+                                   catalog::CodeSetName(hit.code().code_set()), hit.score())
+                << hit.highlighted_snippet() << "\n";
+      if (!hit.matched_index_term().empty()) {
+        std::cout << "                              via " << hit.matched_index_term() << "\n";
+      }
+      if (hit.code().incomplete()) {
+        std::cout << "                              incomplete: " << hit.code().incomplete_reason()
+                  << "\n";
+      }
+    }
+    if (!r.next_page_token().empty()) {
+      std::cout << "More: --page_token " << r.next_page_token() << "\n";
+    }
+  });
+}
+
+int SuggestCommand(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::cerr << "usage: cactl suggest PREFIX... [--limit N] [--code_set S]\n";
+    return 2;
+  }
+  catalog_v1::SuggestCodesRequest request;
+  request.set_prefix(absl::StrJoin(args, " "));
+  if (int bad = ParseSearchFilter(request.mutable_filter())) return bad;
+  request.set_limit(absl::GetFlag(FLAGS_limit));
+  grpc::ClientContext context;
+  Prepare(&context, /*with_session=*/false);
+  catalog_v1::SuggestCodesResponse response;
+  grpc::Status status = CatalogStub()->SuggestCodes(&context, request, &response);
+  return Output(status, response, [](const catalog_v1::SuggestCodesResponse& r) {
+    for (const auto& s : r.suggestions()) {
+      std::cout << s.text();
+      if (!s.code().empty())
+        std::cout << "  " << catalog::CodeSetName(s.code_set()) << "  " << s.description();
+      std::cout << "\n";
+    }
+  });
+}
+
+void PrintEdits(const catalog_v1::CheckEditsRequest& request,
+                const catalog_v1::CheckEditsResponse& response, std::ostream& out) {
+  // Lines are numbered from 1 here, in argument order (the API counts from 0).
+  auto line = [&](int index) {
+    return absl::StrCat("line ", index + 1, " ", request.lines(index).code());
+  };
+  auto day = [](const google::type::Date& d) {
+    return common::FormatDay(common::FromProtoDate(d));
+  };
+  out << "Edit tables: " << absl::StrJoin(response.release_ids(), ", ") << "\n";
+  for (const catalog_v1::PtpFinding& f : response.ptp_findings()) {
+    out << "PTP  " << line(f.column2_line()) << " (column 2) with " << line(f.column1_line())
+        << " (column 1): modifier indicator " << f.modifier_indicator() << ", ";
+    if (!f.denied()) {
+      out << "bypassed by modifier " << f.bypassing_modifier();
+    } else if (f.modifier_indicator() == 0) {
+      out << "DENIED (no modifier allowed)";
+    } else {
+      out << "DENIED (no qualifying modifier)";
+    }
+    out << "\n     " << f.rationale() << "; in force from " << day(f.effective_date());
+    if (f.has_deletion_date()) out << ", deleted as of " << day(f.deletion_date());
+    out << "\n";
+  }
+  for (const catalog_v1::MueFinding& f : response.mue_findings()) {
+    std::vector<std::string> lines;
+    for (int l : f.lines()) lines.push_back(absl::StrCat(l + 1));
+    out << "MUE  " << f.code() << ": " << f.units_billed() << " units billed, " << f.units_allowed()
+        << " allowed; DENIED line" << (lines.size() == 1 ? " " : "s ") << absl::StrJoin(lines, ", ")
+        << "\n     MAI " << f.adjudication_text() << "; " << f.rationale() << "\n";
+  }
+  if (response.ptp_findings().empty() && response.mue_findings().empty()) {
+    out << "No PTP or MUE edit applies.\n";
+  }
+}
+
+int EditsCommand(const std::vector<std::string>& args) {
+  constexpr char kEditsUsage[] =
+      "usage: cactl edits --dos YYYY-MM-DD [--provider practitioner|hospital|dme] "
+      "CODE[:UNITS[:MOD[,MOD...]]]...\n"
+      "  e.g. cactl edits --dos=2026-01-15 --provider=practitioner 99213:1:25 12001:1\n";
+  if (args.empty()) {
+    std::cerr << kEditsUsage;
+    return 2;
+  }
+  catalog_v1::CheckEditsRequest request;
+  std::string date = absl::GetFlag(FLAGS_dos);
+  if (date.empty()) date = absl::GetFlag(FLAGS_date);
+  auto parsed_day = common::ParseDay(date);
+  if (!parsed_day.has_value()) {
+    std::cerr << "--dos must be a real date written YYYY-MM-DD, e.g. 2026-01-15\n" << kEditsUsage;
+    return 2;
+  }
+  *request.mutable_date_of_service() = common::ToProtoDate(*parsed_day);
+  const std::string provider = absl::AsciiStrToLower(absl::GetFlag(FLAGS_provider));
+  if (provider == "practitioner") {
+    request.set_provider_type(catalog_v1::PROVIDER_TYPE_PRACTITIONER);
+  } else if (provider == "hospital" || provider == "outpatient_hospital" || provider == "oph") {
+    request.set_provider_type(catalog_v1::PROVIDER_TYPE_OUTPATIENT_HOSPITAL);
+  } else if (provider == "dme" || provider == "dme_supplier") {
+    request.set_provider_type(catalog_v1::PROVIDER_TYPE_DME_SUPPLIER);
+  } else {
+    std::cerr << "--provider must be practitioner, hospital or dme\n" << kEditsUsage;
+    return 2;
+  }
+  for (const std::string& arg : args) {
+    std::vector<std::string> parts = absl::StrSplit(arg, ':');
+    catalog_v1::ClaimLine& line = *request.add_lines();
+    line.set_code(parts[0]);
+    int units = 1;
+    if (parts.size() > 1 && !absl::SimpleAtoi(parts[1], &units)) {
+      std::cerr << "units in '" << arg << "' must be a whole number\n" << kEditsUsage;
+      return 2;
+    }
+    line.set_units(units);
+    for (size_t i = 2; i < parts.size(); ++i) {
+      for (absl::string_view m : absl::StrSplit(parts[i], ',', absl::SkipEmpty())) {
+        line.add_modifiers(std::string(m));
+      }
+    }
+  }
+  grpc::ClientContext context;
+  Prepare(&context, /*with_session=*/false);
+  catalog_v1::CheckEditsResponse response;
+  grpc::Status status = CatalogStub()->CheckEdits(&context, request, &response);
+  return Output(status, response, [&request](const auto& r) { PrintEdits(request, r, std::cout); });
+}
+
 int PageCommand(const std::vector<std::string>& args) {
   catalog_v1::GetCodePageRequest request;
   if (int bad = ParseCodeArgs(args, "usage: cactl page CODE [--date YYYY-MM-DD]\n", &request)) {
@@ -409,6 +609,17 @@ int QuotaCommand() {
   return Output(status, response, [](const auto& r) { PrintQuota(r, std::cout); });
 }
 
+int QuestionCommand() {
+  grpc::ClientContext context;
+  Prepare(&context);
+  account_v1::ConsumeQuestionRequest request;
+  request.set_request_id(absl::GetFlag(FLAGS_request_id));
+  account_v1::ConsumeQuestionResponse response;
+  grpc::Status status = AccountStub()->ConsumeQuestion(&context, request, &response);
+  return Output(status, response,
+                [](const auto& r) { std::cout << r.questions().message() << "\n"; });
+}
+
 int PlanCommand(const std::vector<std::string>& args) {
   int64_t account_id = 0;
   if (args.size() != 2 || !absl::SimpleAtoi(args[0], &account_id)) {
@@ -432,8 +643,7 @@ int PlanCommand(const std::vector<std::string>& args) {
 int HealthCommand(const std::vector<std::string>& args) {
   std::string target = absl::GetFlag(FLAGS_target);
   if (target.empty()) target = absl::GetFlag(FLAGS_catalog_target);
-  auto stub = grpc::health::v1::Health::NewStub(
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  auto stub = grpc::health::v1::Health::NewStub(common::CreateServiceChannelFromFlags(target));
   grpc::ClientContext context;
   Prepare(&context, /*with_session=*/false);
   grpc::health::v1::HealthCheckRequest request;
@@ -464,11 +674,15 @@ int main(int argc, char** argv) {
   if (command == "info") return InfoCommand();
   if (command == "children") return ChildrenCommand(args);
   if (command == "changes") return ChangesCommand(args);
+  if (command == "edits") return EditsCommand(args);
+  if (command == "search") return SearchCommand(args);
+  if (command == "suggest") return SuggestCommand(args);
   if (command == "guest") return GuestCommand();
   if (command == "register") return RegisterCommand(args);
   if (command == "login") return LoginCommand(args);
   if (command == "logout") return LogoutCommand();
   if (command == "quota") return QuotaCommand();
+  if (command == "question") return QuestionCommand();
   if (command == "plan") return PlanCommand(args);
   if (command == "health") return HealthCommand(args);
   std::cerr << "unknown command '" << command << "'\n\n" << kUsage;

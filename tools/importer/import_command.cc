@@ -23,15 +23,22 @@ absl::Status RunImport(const ImportOptions& options, std::ostream& out) {
         s.processing_notes, s.dropped_cpt_codes, s.repaired_asc_dates,
         absl::ToInt64Milliseconds(s.elapsed), s.details.empty() ? "" : " ", s.details);
   }
+  for (const EditTableStats& s : built->edit_stats) {
+    out << absl::StrFormat(
+        "%-16s rows=%d skipped_header_lines=%d skipped_blank_lines=%d elapsed_ms=%d%s%s\n",
+        s.table_id, s.rows, s.skipped_header_lines, s.skipped_blank_lines,
+        absl::ToInt64Milliseconds(s.elapsed), s.details.empty() ? "" : " ", s.details);
+  }
   absl::StatusOr<std::string> path = WriteSnapshot(built->snapshot, options.out_dir);
   if (!path.ok()) return path.status();
   std::error_code ec;
   const auto size = std::filesystem::file_size(*path, ec);
   out << absl::StrFormat(
-      "snapshot %s: %d releases, %d code tables, %d bytes, written to %s; "
+      "snapshot %s: %d releases, %d code tables, %d edit tables, %d bytes, written to %s; "
       "total_ms=%d\n",
       built->snapshot.snapshot_id(), built->snapshot.releases_size(),
-      built->snapshot.code_tables_size(), ec ? -1 : static_cast<int64_t>(size), *path,
+      built->snapshot.code_tables_size(), built->snapshot.edit_tables_size(),
+      ec ? -1 : static_cast<int64_t>(size), *path,
       absl::ToInt64Milliseconds(options.builder.clock() - start));
   return absl::OkStatus();
 }

@@ -14,6 +14,7 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "google/type/date.pb.h"
 #include "tools/importer/cpt_file_reader.h"
+#include "tools/importer/edit_table_builder.h"
 #include "tools/importer/hcpcs_record_reader.h"
 #include "tools/importer/icd10cm_reader.h"
 #include "tools/importer/processing_notes_reader.h"
@@ -299,10 +300,11 @@ absl::StatusOr<Icd10cmSources> DiscoverIcd10cmSources(const std::string& icd10cm
 SnapshotBuilder::SnapshotBuilder(SnapshotBuilderOptions options) : options_(std::move(options)) {}
 
 absl::StatusOr<BuildResult> SnapshotBuilder::Build() const {
-  if (options_.hcpcs_dir.empty() && options_.cpt_file.empty() && options_.icd10cm_dir.empty()) {
+  if (options_.hcpcs_dir.empty() && options_.cpt_file.empty() && options_.icd10cm_dir.empty() &&
+      !HasEditTableFiles(options_)) {
     return absl::InvalidArgumentError(
         "nothing to import: no HCPCS folder, "
-        "no CPT file and no ICD-10-CM folder given");
+        "no CPT file, no ICD-10-CM folder and no edit table given");
   }
   if (options_.icd10cm_dir.empty() && !options_.icd10cm_order_file.empty()) {
     return absl::InvalidArgumentError(
@@ -438,6 +440,8 @@ absl::StatusOr<BuildResult> SnapshotBuilder::Build() const {
     }
     stats.elapsed = options_.clock() - start;
   }
+
+  if (absl::Status s = AddEditTables(options_, snapshot, result.edit_stats); !s.ok()) return s;
 
   snapshot.set_snapshot_id(ComputeSnapshotId(snapshot));
   const absl::Time now = options_.clock();

@@ -61,6 +61,21 @@ struct SnapshotBuilderOptions {
   // Optional CMS/CDC order file (icd10cm_order_YYYY.txt) for that release:
   // its codes join the categories with their billable flags.
   std::string icd10cm_order_file;
+  // NCCI procedure-to-procedure tables (tab-delimited text), MUE tables
+  // (CSV) and the PFS relative value file (PPRRVU CSV); empty: not loaded.
+  // Each becomes one EditTable (see edit_table_builder.h).
+  std::string ncci_ptp_practitioner_file;
+  std::string ncci_ptp_hospital_file;
+  std::string mue_practitioner_file;
+  std::string mue_hospital_file;
+  std::string mue_dme_file;
+  std::string pfs_rvu_file;
+  // The quarter ("2026Q1") the NCCI and MUE files are published for: the
+  // tables answer for dates of service in that quarter. Required with any
+  // of those files.
+  std::string edits_quarter;
+  // The quarter of the PFS file; empty: `edits_quarter`.
+  std::string pfs_rvu_quarter;
   // Source of created_at and of the per-release elapsed times.
   std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
@@ -82,15 +97,27 @@ struct ReleaseStats {
   absl::Duration elapsed;
 };
 
+// What the import of one edit table saw.
+struct EditTableStats {
+  std::string table_id;
+  int rows = 0;
+  int skipped_header_lines = 0;
+  int skipped_blank_lines = 0;
+  std::string details;  // kind-specific counts ("indicator_0=2 indicator_1=7 ...")
+  absl::Duration elapsed;
+};
+
 struct BuildResult {
   catalog::snapshot::v1::Snapshot snapshot;
-  std::vector<ReleaseStats> stats;  // in release order
+  std::vector<ReleaseStats> stats;         // in release order
+  std::vector<EditTableStats> edit_stats;  // in edit table order
 };
 
 // Turns the data files into one Snapshot in memory: the HCPCS releases
 // ("hcpcs-YYYY", effective YYYY-01-01, ascending), then the CPT release, then
 // the ICD-10-CM release ("icd10cm-<fiscal year>"), the
-// code tables of the record layout file, snapshot_id and created_at. The
+// code tables of the record layout file, the NCCI PTP / MUE / PFS edit
+// tables (edit_table_builder.h), snapshot_id and created_at. The
 // first error (file:line: reason) fails the whole build.
 class SnapshotBuilder {
  public:

@@ -102,6 +102,16 @@ std::string ComputeSnapshotId(const Snapshot& snapshot) {
       sha.Update("\n");
     }
   }
+  // Edit tables (NCCI/MUE/PFS) after the releases, so snapshots without
+  // them keep their ids.
+  for (const auto& table : snapshot.edit_tables()) {
+    sha.Update(table.id());
+    sha.Update("\n");
+    for (const auto& source : table.sources()) {
+      sha.Update(source.sha256());
+      sha.Update("\n");
+    }
+  }
   return common::Sha256::ToHex(sha.Finish()).substr(0, 16);
 }
 

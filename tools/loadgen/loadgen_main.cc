@@ -58,6 +58,9 @@
 #ifndef CA_CPT_SAMPLE_FILE
 #define CA_CPT_SAMPLE_FILE "services/catalog/testdata/cpt_sample.tsv"
 #endif
+#ifndef CA_EDITS_TESTDATA_DIR
+#define CA_EDITS_TESTDATA_DIR "tools/importer/testdata"
+#endif
 #ifndef CA_CONTENT_FILE
 #define CA_CONTENT_FILE "services/catalog/content/common_language.tsv"
 #endif
@@ -101,6 +104,8 @@ ABSL_FLAG(std::string, account_binary, CA_ACCOUNT_BINARY, "ca-account, for --spa
 ABSL_FLAG(std::string, import_binary, CA_IMPORT_BINARY, "ca-import, for --spawn_suite");
 ABSL_FLAG(std::string, hcpcs_dir, CA_SHARED_DATA_DIR "/hcpcs", "HCPCS files, for --spawn_suite");
 ABSL_FLAG(std::string, cpt_file, CA_CPT_SAMPLE_FILE, "CPT sample, for --spawn_suite");
+ABSL_FLAG(std::string, edits_dir, CA_EDITS_TESTDATA_DIR,
+          "NCCI PTP / MUE / PFS fixture tables (2026 Q1), for --spawn_suite (CheckEdits)");
 ABSL_FLAG(std::string, content_file, CA_CONTENT_FILE,
           "Common language descriptions, for --spawn_suite");
 ABSL_FLAG(std::string, work_dir, "",
@@ -236,6 +241,7 @@ int Main() {
     options.account_binary = absl::GetFlag(FLAGS_account_binary);
     options.hcpcs_dir = absl::GetFlag(FLAGS_hcpcs_dir);
     options.cpt_file = absl::GetFlag(FLAGS_cpt_file);
+    options.edits_dir = absl::GetFlag(FLAGS_edits_dir);
     options.content_file = absl::GetFlag(FLAGS_content_file);
     options.log_level = log_level;
     options.access_log_sample_rate = sample_rate;

@@ -153,9 +153,13 @@ ScenarioSpec Spec(const std::string& name) {
 TEST(ScenarioRegistryTest, DefaultsHoldTheIssueScenarios) {
   ScenarioRegistry registry = DefaultScenarios();
   EXPECT_THAT(registry.Names(),
-              ElementsAre("baseline", "GetCode", "GetCodePage.pro", "chain2", "ConsumeView.pro",
-                          "GetCodePage.free", "ValidateSession", "Login"));
+              ElementsAre("baseline", "GetCode", "SearchCodes", "SuggestCodes", "CheckEdits",
+                          "GetCodePage.pro", "chain2", "ConsumeView.pro", "GetCodePage.free",
+                          "ValidateSession", "Login"));
   EXPECT_EQ(registry.Find("GetCode")->target, Target::kCatalog);
+  // CheckEdits is answered by the catalog alone, from memory.
+  EXPECT_EQ(registry.Find("CheckEdits")->target, Target::kCatalog);
+  EXPECT_THAT(registry.Find("CheckEdits")->server_processes, ElementsAre("catalog"));
   EXPECT_THAT(registry.Find("GetCodePage.free")->server_processes,
               ElementsAre("catalog", "account", "redis"));
   // The two-hop reference is charged both baseline processes.

@@ -148,13 +148,31 @@ absl::StatusOr<std::unique_ptr<SpawnedSuite>> SpawnedSuite::Start(const SuiteOpt
 
   // A fresh catalog snapshot.
   std::string import_log = dir + "/import.log";
-  auto imported = testing::RunCommand(
-      {{options.import_binary, absl::StrCat("--hcpcs_dir=", options.hcpcs_dir),
-        absl::StrCat("--cpt_file=", options.cpt_file), absl::StrCat("--out_dir=", dir, "/catalog")},
-       import_log,
-       "",
-       ""},
-      absl::Minutes(5));
+  std::vector<std::string> import_args = {
+      options.import_binary, absl::StrCat("--hcpcs_dir=", options.hcpcs_dir),
+      absl::StrCat("--cpt_file=", options.cpt_file), absl::StrCat("--out_dir=", dir, "/catalog")};
+  // ICD-10-CM FY2026 beside the HCPCS folder, when present: the search
+  // scenarios ask for its index terms too (docs/search.md).
+  if (const std::string icd = options.hcpcs_dir + "/../icd10cm/2026";
+      ::access(icd.c_str(), R_OK) == 0) {
+    import_args.push_back(absl::StrCat("--icd10cm_dir=", icd));
+  }
+  if (!options.edits_dir.empty()) {
+    // The CheckEdits scenario's tables (docs/edits.md).
+    const std::string& e = options.edits_dir;
+    for (std::string arg :
+         {absl::StrCat("--ncci_ptp_practitioner_file=", e, "/ncci_ptp_practitioner_2026q1.txt"),
+          absl::StrCat("--ncci_ptp_hospital_file=", e, "/ncci_ptp_hospital_2026q1.txt"),
+          absl::StrCat("--mue_practitioner_file=", e, "/mue_practitioner_2026q1.csv"),
+          absl::StrCat("--mue_hospital_file=", e, "/mue_hospital_2026q1.csv"),
+          absl::StrCat("--mue_dme_file=", e, "/mue_dme_2026q1.csv"),
+          absl::StrCat("--pfs_rvu_file=", e, "/pfs_rvu_2026q1.csv"),
+          std::string("--edits_quarter=2026Q1")}) {
+      import_args.push_back(std::move(arg));
+    }
+  }
+  auto imported =
+      testing::RunCommand({std::move(import_args), import_log, "", ""}, absl::Minutes(5));
   if (!imported.ok() || *imported != 0) {
     return absl::InternalError(absl::StrCat(
         "ca-import failed (",

@@ -61,6 +61,9 @@ struct SuiteOptions {
   std::string hcpcs_dir;
   std::string cpt_file;
   std::string content_file;
+  // Folder of the NCCI PTP / MUE / PFS fixture tables (tools/importer/testdata,
+  // quarter 2026 Q1) imported with the catalog for CheckEdits; empty: none.
+  std::string edits_dir;
   std::string log_level = "info";
   double access_log_sample_rate = 0.01;
   bool with_account = true;

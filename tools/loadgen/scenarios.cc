@@ -5,7 +5,9 @@
 #include <chrono>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "account/v1/account.grpc.pb.h"
 #include "catalog/v1/catalog.grpc.pb.h"
@@ -100,6 +102,113 @@ absl::StatusOr<std::unique_ptr<Workload>> PrepareGetCode(const Environment& env)
       &Async::GetCode,
       [shared](const CallPosition& at, grpc::ClientContext*, catalog_v1::GetCodeRequest* request) {
         request->set_code((*shared)[SpreadIndex(at, shared->size())]);
+      });
+}
+
+// The queries of services/catalog/testdata/search_queries.tsv (the search
+// quality set: words, typos, brand names, abbreviations, codes, prefixes,
+// ranges, ICD-10-CM index terms), asked in turn.
+constexpr const char* kSearchQueries[] = {"E0100",
+                                          "e0601",
+                                          "E01",
+                                          "t50.1x1",
+                                          "T501X1",
+                                          "E0100-E0105",
+                                          "A00-A09",
+                                          "99213",
+                                          "0538T",
+                                          "G0202",
+                                          "cane",
+                                          "quad cane",
+                                          "commode chair",
+                                          "bedside commode",
+                                          "diabetic shoes",
+                                          "knee brace",
+                                          "wheeled walker",
+                                          "hospital bed",
+                                          "cpm",
+                                          "cpm machine knee",
+                                          "cpap",
+                                          "nebulizer with compressor",
+                                          "oxygen concentrator",
+                                          "home blood glucose monitor",
+                                          "glucose test strips",
+                                          "electric breast pump",
+                                          "tens unit",
+                                          "hoyer lift",
+                                          "compression stocking below knee",
+                                          "adult diapers",
+                                          "lasix injection",
+                                          "toradol",
+                                          "decadron",
+                                          "rocephin",
+                                          "avastin",
+                                          "pap smear",
+                                          "standard wheelchiar",
+                                          "nebuliser compressor",
+                                          "commode chiar",
+                                          "glucse monitor",
+                                          "ketorolak injection",
+                                          "oxygen concentator",
+                                          "standard wheelch",
+                                          "breast pu",
+                                          "heart failure",
+                                          "chf",
+                                          "copd",
+                                          "kidney stones",
+                                          "gallstones",
+                                          "shortness of breath",
+                                          "type 2 diabetes",
+                                          "high blood pressure",
+                                          "heart attack",
+                                          "gastro-esophageal reflux",
+                                          "gastroesophageal reflux",
+                                          "gerd",
+                                          "shingles",
+                                          "chickenpox",
+                                          "osteoarthritis knee",
+                                          "broken femur",
+                                          "furosemide poisoning",
+                                          "lasix overdose",
+                                          "warfarin adverse effect",
+                                          "coumadin underdosing",
+                                          "metformin adverse effect",
+                                          "tylenol poisoning",
+                                          "lung cancer",
+                                          "secondary neoplasm lung",
+                                          "fall from ladder",
+                                          "dog bite",
+                                          "bee sting",
+                                          "colon cancer"};
+
+absl::StatusOr<std::unique_ptr<Workload>> PrepareSearchCodes(const Environment&) {
+  using Async = catalog_v1::CatalogService::StubInterface::async_interface;
+  return MakeUnaryWorkload<catalog_v1::CatalogService, catalog_v1::SearchCodesRequest,
+                           catalog_v1::SearchCodesResponse>(
+      &Async::SearchCodes,
+      [](const CallPosition& at, grpc::ClientContext*, catalog_v1::SearchCodesRequest* request) {
+        constexpr size_t n = sizeof(kSearchQueries) / sizeof(kSearchQueries[0]);
+        request->set_query(kSearchQueries[SpreadIndex(at, n)]);
+        request->set_page_size(10);
+      });
+}
+
+// What a user types on the way to each query: every prefix of 1 to 8
+// characters (as-you-type), in turn.
+absl::StatusOr<std::unique_ptr<Workload>> PrepareSuggestCodes(const Environment&) {
+  auto prefixes = std::make_shared<std::vector<std::string>>();
+  for (const char* query : kSearchQueries) {
+    const std::string q(query);
+    for (size_t n = 1; n <= q.size() && n <= 8; ++n) {
+      if (q[n - 1] != ' ') prefixes->push_back(q.substr(0, n));
+    }
+  }
+  using Async = catalog_v1::CatalogService::StubInterface::async_interface;
+  return MakeUnaryWorkload<catalog_v1::CatalogService, catalog_v1::SuggestCodesRequest,
+                           catalog_v1::SuggestCodesResponse>(
+      &Async::SuggestCodes, [prefixes](const CallPosition& at, grpc::ClientContext*,
+                                       catalog_v1::SuggestCodesRequest* request) {
+        request->set_prefix((*prefixes)[SpreadIndex(at, prefixes->size())]);
       });
 }
 
@@ -285,6 +394,80 @@ absl::StatusOr<std::unique_ptr<Workload>> PrepareValidateSession(const Environme
       });
 }
 
+// CheckEdits claims against the fixture tables of tools/importer/testdata
+// (2026 Q1; ca-import --edits_quarter=2026Q1): PTP pairs denied and
+// bypassed, MUE line and date-of-service edits, lines without any edit.
+// "CODE:UNITS[:MOD,MOD]" per line, as `cactl edits` takes them.
+struct EditsClaim {
+  catalog_v1::ProviderType provider;
+  const char* lines;
+};
+constexpr EditsClaim kEditsClaims[] = {
+    {catalog_v1::PROVIDER_TYPE_PRACTITIONER, "99213:1:25 12001:1"},
+    {catalog_v1::PROVIDER_TYPE_PRACTITIONER, "29881:1:LT 29877:1:RT 20610:1:RT 99213:1:25"},
+    {catalog_v1::PROVIDER_TYPE_PRACTITIONER, "29881:1:LT 29877:1:LT 88305:4 88305:6 36415:1"},
+    {catalog_v1::PROVIDER_TYPE_PRACTITIONER,
+     "11042:1 97597:1:59 96372:2 96372:3 J1100:10 99213:1:25 64450:1 20550:1"},
+    {catalog_v1::PROVIDER_TYPE_PRACTITIONER,
+     "99291:1:25 36556:1 93000:1 93005:1 10061:1 10060:1:59 97110:4 97140:2 20610:2 20610:3 "
+     "12001:1 99213:2"},
+    {catalog_v1::PROVIDER_TYPE_OUTPATIENT_HOSPITAL, "96374:1 96372:5 36415:2 99213:1:25 12001:1"},
+    {catalog_v1::PROVIDER_TYPE_OUTPATIENT_HOSPITAL, "29881:1:RT 29877:1:LT J1100:130"},
+    {catalog_v1::PROVIDER_TYPE_DME_SUPPLIER, "E0601:2 K0001:1 K0001:2 A4253:2 A4253:2"},
+};
+
+absl::StatusOr<std::unique_ptr<Workload>> PrepareCheckEdits(const Environment& env) {
+  auto requests = std::make_shared<std::vector<catalog_v1::CheckEditsRequest>>();
+  // Each claim on a few dates of the quarter (the 64450/20550 edit ends on
+  // 1 February, 96372/99211 starts on 1 March).
+  const int days[][2] = {{1, 15}, {2, 1}, {2, 27}, {3, 2}, {3, 31}};
+  for (const EditsClaim& claim : kEditsClaims) {
+    for (const auto& [month, day] : days) {
+      catalog_v1::CheckEditsRequest& request = requests->emplace_back();
+      request.set_provider_type(claim.provider);
+      request.mutable_date_of_service()->set_year(2026);
+      request.mutable_date_of_service()->set_month(month);
+      request.mutable_date_of_service()->set_day(day);
+      for (absl::string_view text : absl::StrSplit(claim.lines, ' ', absl::SkipEmpty())) {
+        std::vector<absl::string_view> parts = absl::StrSplit(text, ':');
+        catalog_v1::ClaimLine& line = *request.add_lines();
+        line.set_code(std::string(parts[0]));
+        int units = 1;
+        if (parts.size() > 1 && !absl::SimpleAtoi(parts[1], &units)) {
+          return absl::InternalError(absl::StrCat("bad claim line ", text));
+        }
+        line.set_units(units);
+        if (parts.size() > 2) {
+          for (absl::string_view m : absl::StrSplit(parts[2], ',')) {
+            line.add_modifiers(std::string(m));
+          }
+        }
+      }
+    }
+  }
+  // One call first: a catalog without the fixture tables answers
+  // FAILED_PRECONDITION, which would make every measured call an error.
+  auto stub = catalog_v1::CatalogService::NewStub(env.catalog);
+  grpc::ClientContext context;
+  SetDeadline(&context, env.setup_timeout);
+  catalog_v1::CheckEditsResponse response;
+  grpc::Status probe = stub->CheckEdits(&context, requests->front(), &response);
+  if (!probe.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "CheckEdits probe failed (", probe.error_message(),
+        "); the catalog needs the 2026 Q1 fixture tables of tools/importer/testdata "
+        "(ca-import --edits_quarter=2026Q1 ..., as --spawn_suite does with --edits_dir)"));
+  }
+  std::shared_ptr<const std::vector<catalog_v1::CheckEditsRequest>> shared = std::move(requests);
+  using Async = catalog_v1::CatalogService::StubInterface::async_interface;
+  return MakeUnaryWorkload<catalog_v1::CatalogService, catalog_v1::CheckEditsRequest,
+                           catalog_v1::CheckEditsResponse>(
+      &Async::CheckEdits, [shared](const CallPosition& at, grpc::ClientContext*,
+                                   catalog_v1::CheckEditsRequest* request) {
+        *request = (*shared)[SpreadIndex(at, shared->size())];
+      });
+}
+
 }  // namespace
 
 ScenarioRegistry DefaultScenarios() {
@@ -303,6 +486,24 @@ ScenarioRegistry DefaultScenarios() {
        Target::kCatalog,
        {"catalog"},
        PrepareGetCode});
+  add({"SearchCodes",
+       "CatalogService.SearchCodes over the 72 queries of the search quality set "
+       "(page of 10)",
+       Target::kCatalog,
+       {"catalog"},
+       PrepareSearchCodes});
+  add({"SuggestCodes",
+       "CatalogService.SuggestCodes over the 1-8 character prefixes of the search quality "
+       "set's queries",
+       Target::kCatalog,
+       {"catalog"},
+       PrepareSuggestCodes});
+  add({"CheckEdits",
+       "CatalogService.CheckEdits over 40 claims (2-12 lines; practitioner, outpatient "
+       "hospital, DME) against the fixture NCCI PTP and MUE tables of 2026 Q1",
+       Target::kCatalog,
+       {"catalog"},
+       PrepareCheckEdits});
   add({"GetCodePage.pro",
        "CatalogService.GetCodePage, one pro (unmetered) user across many "
        "codes: "
