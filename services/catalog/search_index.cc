@@ -31,8 +31,10 @@ constexpr char kPairPrefix[] = "P";
 constexpr char kTokenVersion[] = "s1";
 constexpr size_t kMaxPageTokenLength = 512;
 // Candidates Xapian examines in full, so totals and facets are exact up to it.
-constexpr Xapian::doccount kCheckAtLeast = 1000;
+constexpr Xapian::doccount kCheckAtLeast = 100;
 constexpr int kMaxTypoCandidates = 3;
+// Words whose typo candidates are remembered (per snapshot).
+constexpr size_t kTypoCacheSize = 10000;
 constexpr size_t kMaxPrefixExpansions = 8;
 constexpr size_t kTopWordsPerPrefix = 50;
 
@@ -46,13 +48,15 @@ constexpr double kSynonymWeight = 1.0;
 constexpr double kAllWordsBonus = 1.0;
 // Two query words that stand next to each other in one descriptor or index
 // term (a proximity bonus, per adjacent pair of the query).
-double kPairWeight = getenv("CA_PAIR") ? atof(getenv("CA_PAIR")) : 2.0;  // TEMP
+constexpr double kPairWeight = 2.0;
 // A document's prior (value slot kPriorSlot, 0..1) is added with this weight:
 // codes of the tabular list or a code file before codes only the index
 // knows, and among those the index's first column (poisoning accidental,
 // malignant primary) before the others; discontinued codes after current ones.
 constexpr Xapian::valueno kPriorSlot = 0;
 constexpr double kPriorWeight = 2.0;
+// Subtracted from the prior of HCPCS temporary codes (0.1 of score).
+constexpr double kTemporaryCodeTieBreak = 0.05;
 // BM25 with stronger length normalisation than Xapian's default (b = 0.5):
 // a short descriptor that holds the words is the better answer.
 constexpr double kBm25K1 = 1.2;
@@ -153,10 +157,30 @@ std::string DescribeReference(const IndexReference& ref) {
   return text;
 }
 
+// Stems of words, from the snapshot's dictionary (every indexed surface word
+// stemmed once at build time) before the stemmer itself.
+class CachedStemmer {
+ public:
+  CachedStemmer(const Xapian::Stem& stem,
+                const absl::flat_hash_map<std::string, std::string>& known)
+      : stem_(stem), known_(known) {}
+  const std::string& operator()(const std::string& word, bool numeric = false) {
+    if (numeric) return word;
+    if (auto it = known_.find(word); it != known_.end()) return it->second;
+    scratch_ = stem_(word);
+    return scratch_;
+  }
+
+ private:
+  const Xapian::Stem& stem_;
+  const absl::flat_hash_map<std::string, std::string>& known_;
+  std::string scratch_;
+};
+
 // `text` HTML-escaped with the words whose stems are in `stems` wrapped in
 // <em>...</em>. Counts the matched words in `matched`.
 std::string Highlight(absl::string_view text, const absl::flat_hash_set<std::string>& stems,
-                      const Xapian::Stem& stem, int* matched) {
+                      CachedStemmer& stem, int* matched) {
   std::vector<TextToken> tokens = Tokenize(text);
   std::vector<std::pair<size_t, size_t>> spans;
   for (size_t i = 0; i < tokens.size(); ++i) {
@@ -168,7 +192,7 @@ std::string Highlight(absl::string_view text, const absl::flat_hash_set<std::str
       spans.push_back({t.compound_begin, t.end});
       continue;
     }
-    if (!IsStopWord(t.word) && stems.contains(StemOf(stem, t.word, t.numeric))) {
+    if (!IsStopWord(t.word) && stems.contains(stem(t.word, t.numeric))) {
       spans.push_back({t.begin, t.end});
     }
   }
@@ -187,12 +211,12 @@ std::string Highlight(absl::string_view text, const absl::flat_hash_set<std::str
 
 // How many words of `text` Highlight would wrap (without building it).
 int CountMatches(absl::string_view text, const absl::flat_hash_set<std::string>& stems,
-                 const Xapian::Stem& stem) {
+                 CachedStemmer& stem) {
   int matched = 0;
   for (const TextToken& t : Tokenize(text)) {
     if (!t.compound.empty() && stems.contains(stem(t.compound))) {
       ++matched;
-    } else if (!IsStopWord(t.word) && stems.contains(StemOf(stem, t.word, t.numeric))) {
+    } else if (!IsStopWord(t.word) && stems.contains(stem(t.word, t.numeric))) {
       ++matched;
     }
   }
@@ -254,6 +278,37 @@ std::optional<int> ParsePageToken(const std::string& token, const std::string& q
   }
   return offset;
 }
+
+// The documents' priors (weighted), from memory: the same figures as the
+// value slot, without reading the value stream for every candidate.
+class PriorSource : public Xapian::PostingSource {
+ public:
+  PriorSource(const std::vector<double>* priors, double weight)
+      : priors_(priors), weight_(weight) {}
+  Xapian::doccount get_termfreq_min() const override { return priors_->size(); }
+  Xapian::doccount get_termfreq_est() const override { return priors_->size(); }
+  Xapian::doccount get_termfreq_max() const override { return priors_->size(); }
+  void init(const Xapian::Database&) override {
+    did_ = 0;
+    set_maxweight(weight_);
+  }
+  void next(double) override { ++did_; }
+  void skip_to(Xapian::docid did, double) override { did_ = std::max(did_, did); }
+  bool check(Xapian::docid did, double) override {
+    did_ = std::max(did_, did);
+    return true;
+  }
+  bool at_end() const override { return did_ > priors_->size(); }
+  Xapian::docid get_docid() const override { return did_; }
+  double get_weight() const override { return weight_ * (*priors_)[did_ - 1]; }
+  Xapian::PostingSource* clone() const override { return new PriorSource(priors_, weight_); }
+  std::string get_description() const override { return "PriorSource"; }
+
+ private:
+  const std::vector<double>* priors_;
+  double weight_;
+  Xapian::docid did_ = 0;
+};
 
 // Accepts the documents a filter allows, except codes already listed as code
 // hits, and counts them by code set.
@@ -531,6 +586,12 @@ absl::StatusOr<std::unique_ptr<const SearchIndex>> SearchIndex::Build(
           p.entry.terminated < newest_effective[static_cast<int>(p.entry.code_set)]) {
         prior = 0.6;  // discontinued before the newest release: after current codes
       }
+      if (p.entry.code_set == snapshot_v1::CODE_SET_HCPCS && !p.entry.code.empty() &&
+          absl::StrContains("CGHKQST", p.entry.code[0])) {
+        // HCPCS temporary national codes (C, G, H, K, Q, S, T) after the
+        // permanent ones on an equal match: a tie-break, not a penalty.
+        prior -= kTemporaryCodeTieBreak;
+      }
       if (p.entry.index_only) {
         int first_column = 5;
         for (const IndexReference* ref : p.refs) {
@@ -541,6 +602,7 @@ absl::StatusOr<std::unique_ptr<const SearchIndex>> SearchIndex::Build(
         prior = std::max(0.05, 0.9 - 0.2 * first_column);
       }
       doc.add_value(kPriorSlot, Xapian::sortable_serialise(prior));
+      out->priors_.push_back(prior);
       for (const std::string& pair : pairs) {
         if (pair.size() <= 200) doc.add_term(pair, 0);  // no wdf: not in the length
       }
@@ -570,8 +632,10 @@ absl::StatusOr<std::unique_ptr<const SearchIndex>> SearchIndex::Build(
   for (const auto& [word, count] : df) out->words_.push_back(Word{word, count});
   std::sort(out->words_.begin(), out->words_.end(),
             [](const Word& a, const Word& b) { return a.text < b.text; });
+  out->stem_of_.reserve(out->words_.size());
   for (size_t i = 0; i < out->words_.size(); ++i) {
     const std::string& text = out->words_[i].text;
+    out->stem_of_.emplace(text, stem(text));
     out->words_[i].letters = LetterMask(text);
     if (out->words_by_length_.size() <= text.size()) out->words_by_length_.resize(text.size() + 1);
     out->words_by_length_[text.size()].push_back(static_cast<int>(i));
@@ -719,6 +783,18 @@ std::vector<std::string> SearchIndex::TypoCandidates(const std::string& word, si
     out.push_back(words_[candidates[i].id].text);
   }
   return out;
+}
+
+std::vector<std::string> SearchIndex::CachedTypoCandidates(const std::string& word) const {
+  {
+    absl::MutexLock lock(&typo_mu_);
+    if (auto it = typo_cache_.find(word); it != typo_cache_.end()) return it->second;
+  }
+  std::vector<std::string> candidates = TypoCandidates(word, kMaxTypoCandidates);
+  absl::MutexLock lock(&typo_mu_);
+  if (typo_cache_.size() >= kTypoCacheSize) typo_cache_.clear();  // bounded, simply
+  typo_cache_.emplace(word, candidates);
+  return candidates;
 }
 
 absl::StatusOr<SearchIndex::Filter> SearchIndex::ResolveFilter(
@@ -950,6 +1026,7 @@ absl::StatusOr<v1::SearchCodesResponse> SearchIndex::Search(
   auto word_query = [&](const TextToken& token, bool allow_prefix, std::string* shown_word,
                         bool allow_typos = true) -> std::optional<Xapian::Query> {
     std::vector<Xapian::Query> alternatives;
+    std::optional<Xapian::Query> heading;
     *shown_word = token.word;
     std::string& sequence = build.sequence.emplace_back();
     if (token.numeric) {
@@ -968,7 +1045,7 @@ absl::StatusOr<v1::SearchCodesResponse> SearchIndex::Search(
                    return absl::ascii_isalpha(static_cast<unsigned char>(c));
                  })) {
         // Never on codes or numbers: only words of letters get typo candidates.
-        std::vector<std::string> candidates = TypoCandidates(token.word, kMaxTypoCandidates);
+        std::vector<std::string> candidates = CachedTypoCandidates(token.word);
         for (size_t i = 0; i < candidates.size(); ++i) {
           const std::string cs = stem(candidates[i]);
           const int d = BoundedEditDistance(token.word, candidates[i], 2);
@@ -980,8 +1057,8 @@ absl::StatusOr<v1::SearchCodesResponse> SearchIndex::Search(
           }
         }
       }
-      alternatives.push_back(HeadingQuery(absl::StrCat(
-          kHeadingPrefix, stems_.contains(s) || alternatives.empty() ? s : stem(*shown_word))));
+      heading = HeadingQuery(absl::StrCat(
+          kHeadingPrefix, stems_.contains(s) || alternatives.empty() ? s : stem(*shown_word)));
       // The last word may be cut short while typing, unless it is a word.
       if (allow_prefix && token.word.size() >= 2) {
         bool any = false;
@@ -1002,8 +1079,14 @@ absl::StatusOr<v1::SearchCodesResponse> SearchIndex::Search(
       }
     }
     if (alternatives.size() == 1 && token.numeric) return alternatives.front();
-    if (alternatives.empty()) return std::nullopt;
-    return Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+    if (alternatives.empty() && !heading.has_value()) return std::nullopt;
+    if (heading.has_value() && alternatives.empty()) return *heading;
+    Xapian::Query lexical =
+        alternatives.size() == 1
+            ? alternatives.front()
+            : Xapian::Query(Xapian::Query::OP_MAX, alternatives.begin(), alternatives.end());
+    if (!heading.has_value()) return lexical;
+    return Xapian::Query(Xapian::Query::OP_OR, lexical, *heading);
   };
 
   size_t i = 0;
@@ -1063,7 +1146,7 @@ absl::StatusOr<v1::SearchCodesResponse> SearchIndex::Search(
             Xapian::Query(Xapian::Query::OP_AND, replacement.begin(), replacement.end()), weight);
       }
       if (!alternatives.empty()) {
-        build.groups.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+        build.groups.emplace_back(Xapian::Query::OP_MAX, alternatives.begin(), alternatives.end());
       }
       build.shown.push_back(absl::StrCat(absl::StrJoin(original_shown, " "), " (",
                                          absl::StrJoin(replacement_shown, " | "), ")"));
@@ -1158,14 +1241,10 @@ absl::StatusOr<v1::SearchCodesResponse> SearchIndex::Search(
     try {
       db = AcquireDatabase();
       Xapian::Enquire enquire(*db);
-      enquire.set_weighting_scheme(
-          Xapian::BM25Weight(getenv("CA_K1") ? atof(getenv("CA_K1")) : kBm25K1, 0, 1,
-                             getenv("CA_B") ? atof(getenv("CA_B")) : kBm25B,
-                             getenv("CA_MN") ? atof(getenv("CA_MN")) : 0.5));
-      Xapian::ValueWeightPostingSource prior(kPriorSlot);
-      enquire.set_query(Xapian::Query(
-          Xapian::Query::OP_AND_MAYBE, text_query,
-          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(&prior), kPriorWeight)));
+      enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
+      PriorSource prior(&priors_, kPriorWeight);
+      enquire.set_query(
+          Xapian::Query(Xapian::Query::OP_AND_MAYBE, text_query, Xapian::Query(&prior)));
       FilterDecider decider(entries_, *filter, listed);
       Xapian::MSet mset =
           enquire.get_mset(text_first, std::max(text_wanted, 0), kCheckAtLeast, nullptr, &decider);
@@ -1196,6 +1275,7 @@ absl::StatusOr<v1::SearchCodesResponse> SearchIndex::Search(
   }
 
   // The page: the Code as GetCode builds it, a snippet, the index term.
+  CachedStemmer cached_stem(stem, stem_of_);
   auto add_hit_message = [&](int position, double score, bool text) {
     const Entry& entry = entries_[position];
     v1::GetCodeRequest lookup;
@@ -1213,7 +1293,7 @@ absl::StatusOr<v1::SearchCodesResponse> SearchIndex::Search(
       description = code->official_descriptor().long_description();
     }
     int matched = 0;
-    std::string snippet = Highlight(description, build.highlight, stem, &matched);
+    std::string snippet = Highlight(description, build.highlight, cached_stem, &matched);
     if (text && matched == 0 && entry.code_set == snapshot_v1::CODE_SET_ICD10CM) {
       // The match came through the index: show the best-matching term.
       const auto& releases = index.Releases(snapshot_v1::CODE_SET_ICD10CM);
@@ -1221,7 +1301,7 @@ absl::StatusOr<v1::SearchCodesResponse> SearchIndex::Search(
       for (auto r = releases.rbegin(); r != releases.rend() && best_matched == 0; ++r) {
         const IndexReference* best = nullptr;
         for (const IndexReference& ref : index.IndexReferences(*r, entry.code)) {
-          const int m = CountMatches(IndexText(ref), build.highlight, stem);
+          const int m = CountMatches(IndexText(ref), build.highlight, cached_stem);
           if (m > best_matched) {
             best_matched = m;
             best = &ref;
@@ -1230,7 +1310,7 @@ absl::StatusOr<v1::SearchCodesResponse> SearchIndex::Search(
         if (best != nullptr) {
           int m = 0;
           hit->set_matched_index_term(DescribeReference(*best));
-          snippet = Highlight(hit->matched_index_term(), build.highlight, stem, &m);
+          snippet = Highlight(hit->matched_index_term(), build.highlight, cached_stem, &m);
         }
       }
     }

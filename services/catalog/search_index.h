@@ -136,6 +136,8 @@ class SearchIndex {
   std::unique_ptr<Xapian::Database> AcquireDatabase() const;
   void ReleaseDatabase(std::unique_ptr<Xapian::Database> db) const;
   int FindWord(absl::string_view word) const;  // -1 when absent
+  // TypoCandidates of a word not in the dictionary, remembered per word.
+  std::vector<std::string> CachedTypoCandidates(const std::string& word) const;
   std::vector<int> PrefixWords(absl::string_view prefix, size_t limit) const;
 
   std::string dir_;
@@ -144,11 +146,18 @@ class SearchIndex {
   std::vector<Word> words_;  // sorted by text
   std::vector<std::vector<int>> words_by_length_;
   absl::flat_hash_set<std::string> stems_;
+  // Every dictionary word's stem, so snippets need not run the stemmer.
+  absl::flat_hash_map<std::string, std::string> stem_of_;
   absl::flat_hash_map<std::string, std::vector<int>> top_words_by_prefix_;
   // Synonyms keyed by the stems of their phrase joined with spaces.
   absl::flat_hash_map<std::string, std::vector<std::vector<std::string>>> synonyms_;
   size_t longest_synonym_ = 0;
+  std::vector<double> priors_;  // per document (docid - 1), 0..1
   Stats stats_;
+
+  mutable absl::Mutex typo_mu_;
+  mutable absl::flat_hash_map<std::string, std::vector<std::string>> typo_cache_
+      ABSL_GUARDED_BY(typo_mu_);
 
   mutable absl::Mutex pool_mu_;
   mutable std::vector<std::unique_ptr<Xapian::Database>> pool_ ABSL_GUARDED_BY(pool_mu_);

@@ -3,7 +3,9 @@
 // The method and the figures are in docs/search.md.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <time.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -151,12 +153,12 @@ TEST_F(SearchQualityTest, RecallAt10AndMrrHoldOnBothHalves) {
       "in-process: %.1f us per SearchCodes (mean over %d runs of the set)\n",
       absl::ToDoubleMicroseconds(absl::Now() - start) / (kRepeats * queries_.size()), kRepeats);
   // The targets are recall@10 >= 0.95 and MRR >= 0.85 on the held-out
-  // half. Recall is met; MRR is not (0.767 measured, docs/search.md): this
+  // half. Recall is met; MRR is not (0.825 measured, docs/search.md): this
   // guards what is reached, so a regression fails.
-  EXPECT_GE(held_out.recall(), 0.95);
-  EXPECT_GE(held_out.mrr(), 0.75);
-  EXPECT_GE(tune.recall(), 0.95);
-  EXPECT_GE(tune.mrr(), 0.85);
+  EXPECT_GE(held_out.recall(), 0.97);
+  EXPECT_GE(held_out.mrr(), 0.80);
+  EXPECT_GE(tune.recall(), 0.97);
+  EXPECT_GE(tune.mrr(), 0.90);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ bool IsWordByte(unsigned char c) { return absl::ascii_isalnum(c) || c >= 0x80; }
 
 std::vector<TextToken> Tokenize(absl::string_view text) {
   std::vector<TextToken> tokens;
+  tokens.reserve(text.size() / 6 + 1);  // about one word in six bytes: few regrowths
   size_t i = 0;
   // Start of the current hyphenated run (index into tokens), or -1.
   int run_start = -1;
