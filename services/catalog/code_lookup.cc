@@ -184,32 +184,10 @@ std::string StatusSummary(const v1::CodeStatus& status) {
 
 constexpr int kMaxIndexTermsShown = 20;
 
-const char* IndexSourceName(snapshot_v1::IndexSource source) {
-  switch (source) {
-    case snapshot_v1::INDEX_SOURCE_EXTERNAL_CAUSES:
-      return "Index to External Causes";
-    case snapshot_v1::INDEX_SOURCE_NEOPLASM:
-      return "Neoplasm Table";
-    case snapshot_v1::INDEX_SOURCE_DRUG:
-      return "Table of Drugs and Chemicals";
-    default:
-      return "Index";
-  }
-}
-
-// "Neoplasm Table: Neoplasm, neoplastic > lung (Malignant Primary): C34.9-".
-std::string DescribeReference(const IndexReference& ref) {
-  std::string text = absl::StrCat(IndexSourceName(ref.term->source()), ": ",
-                                  absl::StrJoin(ref.term->path(), " > "));
-  if (!ref.code->column().empty()) absl::StrAppend(&text, " (", ref.code->column(), ")");
-  absl::StrAppend(&text, ": ", ref.code->written());
-  return text;
-}
-
 void AddIndexTerms(const std::vector<IndexReference>& refs, v1::Code* out) {
   out->set_index_term_count(static_cast<int>(refs.size()));
   for (size_t i = 0; i < refs.size() && i < kMaxIndexTermsShown; ++i) {
-    out->add_index_terms(DescribeReference(refs[i]));
+    out->add_index_terms(DescribeIndexReference(refs[i]));
   }
 }
 
@@ -289,7 +267,28 @@ void SetIcd10cmFlags(const CatalogIndex& index, const ReleaseInfo& release,
   AddIndexTerms(index.IndexReferences(release, record.code()), out);
 }
 
+const char* IndexSourceName(snapshot_v1::IndexSource source) {
+  switch (source) {
+    case snapshot_v1::INDEX_SOURCE_EXTERNAL_CAUSES:
+      return "Index to External Causes";
+    case snapshot_v1::INDEX_SOURCE_NEOPLASM:
+      return "Neoplasm Table";
+    case snapshot_v1::INDEX_SOURCE_DRUG:
+      return "Table of Drugs and Chemicals";
+    default:
+      return "Index";
+  }
+}
+
 }  // namespace
+
+std::string DescribeIndexReference(const IndexReference& ref) {
+  std::string text = absl::StrCat(IndexSourceName(ref.term->source()), ": ",
+                                  absl::StrJoin(ref.term->path(), " > "));
+  if (!ref.code->column().empty()) absl::StrAppend(&text, " (", ref.code->column(), ")");
+  absl::StrAppend(&text, ": ", ref.code->written());
+  return text;
+}
 
 std::optional<std::string> NormalizeCode(absl::string_view raw, const std::string& field,
                                          common::BadRequestBuilder* errors) {

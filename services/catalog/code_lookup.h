@@ -46,6 +46,10 @@ v1::GetCatalogInfoResponse DescribeCatalog(const CatalogIndex& index);
 // The API view of a loaded release.
 v1::Release ToApiRelease(const ReleaseInfo& info);
 
+// An index reference as GetCode lists it: "Neoplasm Table: Neoplasm,
+// neoplastic > lung (Malignant Primary): C34.9-".
+std::string DescribeIndexReference(const IndexReference& ref);
+
 }  // namespace codingahead::catalog
 
 #endif  // CODINGAHEAD_SERVICES_CATALOG_CODE_LOOKUP_H_

@@ -127,33 +127,10 @@ void AddText(absl::string_view text, const char* prefix, const Xapian::Stem& ste
   }
 }
 
-const char* IndexSourceName(snapshot_v1::IndexSource source) {
-  switch (source) {
-    case snapshot_v1::INDEX_SOURCE_EXTERNAL_CAUSES:
-      return "Index to External Causes";
-    case snapshot_v1::INDEX_SOURCE_NEOPLASM:
-      return "Neoplasm Table";
-    case snapshot_v1::INDEX_SOURCE_DRUG:
-      return "Table of Drugs and Chemicals";
-    default:
-      return "Index";
-  }
-}
-
 // The words of an index reference that are searched: the path and column.
 std::string IndexText(const IndexReference& ref) {
   std::string text = absl::StrJoin(ref.term->path(), " ");
   if (!ref.code->column().empty()) absl::StrAppend(&text, " ", ref.code->column());
-  return text;
-}
-
-// As GetCode lists it: "Table of Drugs and Chemicals: Furosemide (Poisoning
-// Accidental (unintentional)): T50.1X1".
-std::string DescribeReference(const IndexReference& ref) {
-  std::string text = absl::StrCat(IndexSourceName(ref.term->source()), ": ",
-                                  absl::StrJoin(ref.term->path(), " > "));
-  if (!ref.code->column().empty()) absl::StrAppend(&text, " (", ref.code->column(), ")");
-  absl::StrAppend(&text, ": ", ref.code->written());
   return text;
 }
 
@@ -1309,7 +1286,7 @@ absl::StatusOr<v1::SearchCodesResponse> SearchIndex::Search(
         }
         if (best != nullptr) {
           int m = 0;
-          hit->set_matched_index_term(DescribeReference(*best));
+          hit->set_matched_index_term(DescribeIndexReference(*best));
           snippet = Highlight(hit->matched_index_term(), build.highlight, cached_stem, &m);
         }
       }
