@@ -5,10 +5,12 @@
 #include <atomic>
 #include <cstdio>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "google/protobuf/stubs/logging.h"
 
 namespace codingahead::common {
 namespace {
@@ -72,9 +74,34 @@ bool ParseLogLevel(absl::string_view text, LogLevel* level) {
   return true;
 }
 
+namespace {
+
+// protobuf's own messages, as our JSON lines. A request whose strings are not
+// UTF-8 is the caller's error: it is answered INVALID_ARGUMENT (see
+// raw_unary_call.h) and access-logged like any refusal, so protobuf's line
+// about it is debug detail, not a warning any client could flood the log with.
+void RouteProtobufLog(google::protobuf::LogLevel level, const char* filename, int line,
+                      const std::string& message) {
+  LogLevel ours = LogLevel::kInfo;
+  if (absl::StrContains(message, "when parsing a protocol buffer")) {
+    ours = LogLevel::kDebug;
+  } else if (level >= google::protobuf::LOGLEVEL_ERROR) {
+    ours = LogLevel::kError;
+  } else if (level == google::protobuf::LOGLEVEL_WARNING) {
+    ours = LogLevel::kWarning;
+  }
+  if (!LogEnabled(ours)) return;
+  LogLine(ours, "protobuf")
+      .With("detail", message)
+      .With("source", absl::StrCat(filename, ":", line));
+}
+
+}  // namespace
+
 void ConfigureLogging(absl::string_view service, LogLevel level) {
   ServiceName() = std::string(service);
   min_level.store(static_cast<int>(level));
+  google::protobuf::SetLogHandler(&RouteProtobufLog);
 }
 
 bool LogEnabled(LogLevel level) {

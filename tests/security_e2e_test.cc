@@ -11,6 +11,7 @@
 #include "account/v1/account.grpc.pb.h"
 #include "catalog/v1/catalog.grpc.pb.h"
 #include "common/metadata.h"
+#include "common/status.h"
 #include "common/testing/postgres_server.h"
 #include "common/testing/redis_server.h"
 #include "tests/process_harness.h"
@@ -18,6 +19,7 @@
 namespace codingahead::e2e {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 namespace account_v1 = ::codingahead::account::v1;
@@ -204,6 +206,74 @@ TEST_F(SecurityTest, NoPasswordTokenCredentialOrThrottleKeyReachesTheLog) {
   for (const std::string& secret : secrets) {
     EXPECT_THAT(log, Not(HasSubstr(secret))) << "leaked: " << secret;
   }
+}
+
+// --- Bytes protobuf refuses -------------------------------------------------------
+
+std::vector<std::string> ViolatedFields(const grpc::Status& status) {
+  std::vector<std::string> fields;
+  auto bad = common::GetDetail<google::rpc::BadRequest>(status);
+  if (bad.has_value()) {
+    for (const auto& v : bad->field_violations()) fields.push_back(v.field());
+  }
+  return fields;
+}
+
+TEST_F(SecurityTest, NonUtf8BytesOnTheWireAreInvalidArgumentOnTheField) {
+  // A client library that does not check UTF-8 (C++'s only logs) sends the
+  // bytes as they are; protobuf refuses to parse them on the server.
+  StartAccount({"--access_log_sample_rate=1", "--log_level=debug"});
+  {
+    grpc::ClientContext context;
+    Prepare(&context, "");
+    account_v1::RegisterRequest request;
+    request.set_email("lee\xff@example.com");
+    request.set_password(kPassword);
+    request.set_display_name("Lee \xc3\x28Kim");
+    account_v1::RegisterResponse response;
+    grpc::Status status = account_stub_->Register(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("email", "display_name"));
+  }
+  {
+    account_v1::LoginResponse response;
+    grpc::Status status =
+        Login("lee@example.com", std::string(kWrongPassword) + "\xfe\xff", &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("password"));
+    EXPECT_THAT(status.error_message(), Not(HasSubstr("LEAKCHECK")));
+  }
+  {
+    grpc::ClientContext context;
+    Prepare(&context, "");
+    account_v1::ValidateSessionRequest request;
+    request.set_token("g_0123456789abcdef.\x80\x81");
+    account_v1::ValidateSessionResponse response;
+    grpc::Status status = account_stub_->ValidateSession(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("token"));
+  }
+  {
+    grpc::ClientContext context;
+    Prepare(&context, "", kOperatorCredential);
+    account_v1::ChangePlanRequest request;
+    request.set_account_id(1);
+    request.set_plan_id("pro");
+    request.set_reason("upgrade \xc0\xaf");  // an overlong encoding of '/'
+    account_v1::ChangePlanResponse response;
+    grpc::Status status = account_stub_->ChangePlan(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("reason"));
+  }
+  // The refused Register created nothing: the clean spelling registers.
+  Register("lee@example.com");
+  ASSERT_TRUE(account_->process().Stop(SIGTERM, absl::Seconds(30)).ok());
+  const std::string log = account_->Log();
+  EXPECT_THAT(log, HasSubstr("INVALID_ARGUMENT"));
+  EXPECT_THAT(log, Not(HasSubstr("LEAKCHECK")));
+  // protobuf's own complaint is a JSON debug line like every other line.
+  EXPECT_THAT(log, HasSubstr("\"msg\":\"protobuf\""));
+  EXPECT_THAT(log, Not(HasSubstr("[libprotobuf")));
 }
 
 // --- cactl question ----------------------------------------------------------------

@@ -11,32 +11,24 @@ namespace {
 
 constexpr char kOverloaded[] = "account service overloaded: retry later";
 
-// Runs `work` on `pool`; when the pool refuses it, finishes the call with
+template <typename Request, typename Response>
+using Call = common::RawUnaryCall<Request, Response>;
+
+// Runs `work` on `pool`; when the pool refuses it, finishes `call` with
 // UNAVAILABLE instead. Returns whether `work` was scheduled.
-bool RunOn(common::ThreadPool* pool, grpc::ServerUnaryReactor* reactor,
-           std::function<void()> work) {
+template <typename CallType>
+bool RunOn(common::ThreadPool* pool, CallType* call, std::function<void()> work) {
   if (pool->TrySchedule(std::move(work))) return true;
-  reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, kOverloaded));
+  call->Finish(absl::UnavailableError(kOverloaded));
   return false;
 }
 
-// Finishes with `result`, moving it into `response` when OK.
-template <typename Response>
-void FinishWith(grpc::ServerUnaryReactor* reactor, Response* response,
-                absl::StatusOr<Response> result) {
-  if (result.ok()) *response = *std::move(result);
-  reactor->Finish(common::ToGrpcStatus(result.status()));
-}
-
-// The usual shape: one logic call on the store pool.
-template <typename Response, typename Fn>
-grpc::ServerUnaryReactor* OnStorePool(grpc::CallbackServerContext* context,
-                                      common::ThreadPool* pool, Response* response, Fn fn) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  RunOn(pool, reactor, [reactor, response, fn = std::move(fn)]() mutable {
-    FinishWith<Response>(reactor, response, fn());
-  });
-  return reactor;
+// The usual shape: one logic call on the store pool. `fn` gets the request.
+template <typename Request, typename Response, typename Fn>
+grpc::ServerUnaryReactor* OnStorePool(common::ThreadPool* pool, Call<Request, Response>* call,
+                                      Fn fn) {
+  RunOn(pool, call, [call, fn = std::move(fn)]() mutable { call->Finish(fn(call->request())); });
+  return call;
 }
 
 }  // namespace
@@ -61,176 +53,206 @@ Caller AccountServiceImpl::CallerOf(const grpc::CallbackServerContext& context) 
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::StartGuestSession(
-    grpc::CallbackServerContext* context, const v1::StartGuestSessionRequest* request,
-    v1::StartGuestSessionResponse* response) {
-  return OnStorePool(context, store_pool_, response, [this, caller = CallerOf(*context)] {
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
+    grpc::ByteBuffer* raw_response) {
+  auto* call = new Call<v1::StartGuestSessionRequest, v1::StartGuestSessionResponse>(
+      context, raw_request, raw_response);
+  if (!call->parsed()) return call;
+  return OnStorePool(store_pool_, call, [this, caller = CallerOf(*context)](const auto&) {
     return logic_->StartGuestSession(caller);
   });
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::Register(grpc::CallbackServerContext* context,
-                                                       const v1::RegisterRequest* request,
-                                                       v1::RegisterResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  RunOn(store_pool_, reactor, [this, reactor, request, response, caller = CallerOf(*context)] {
-    absl::StatusOr<RegisterDraft> draft = logic_->PrepareRegister(*request, caller);
+                                                       const grpc::ByteBuffer* raw_request,
+                                                       grpc::ByteBuffer* raw_response) {
+  auto* call =
+      new Call<v1::RegisterRequest, v1::RegisterResponse>(context, raw_request, raw_response);
+  if (!call->parsed()) return call;
+  RunOn(store_pool_, call, [this, call, caller = CallerOf(*context)] {
+    absl::StatusOr<RegisterDraft> draft = logic_->PrepareRegister(call->request(), caller);
     if (!draft.ok()) {
-      reactor->Finish(common::ToGrpcStatus(draft.status()));
+      call->Finish(draft.status());
       return;
     }
     auto shared = std::make_shared<RegisterDraft>(*std::move(draft));
-    RunOn(hash_pool_, reactor, [this, reactor, request, response, shared] {
-      auto hash =
-          std::make_shared<absl::StatusOr<std::string>>(logic_->HashPassword(request->password()));
+    RunOn(hash_pool_, call, [this, call, shared] {
+      auto hash = std::make_shared<absl::StatusOr<std::string>>(
+          logic_->HashPassword(call->request().password()));
       if (!hash->ok()) {
-        reactor->Finish(common::ToGrpcStatus(hash->status()));
+        call->Finish(hash->status());
         return;
       }
-      RunOn(store_pool_, reactor, [this, reactor, response, shared, hash] {
-        FinishWith<v1::RegisterResponse>(reactor, response,
-                                         logic_->CompleteRegister(*shared, **hash));
+      RunOn(store_pool_, call, [this, call, shared, hash] {
+        call->Finish(logic_->CompleteRegister(*shared, **hash));
       });
     });
   });
-  return reactor;
+  return call;
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::Login(grpc::CallbackServerContext* context,
-                                                    const v1::LoginRequest* request,
-                                                    v1::LoginResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  RunOn(store_pool_, reactor, [this, reactor, request, response, caller = CallerOf(*context)] {
-    absl::StatusOr<LoginAttempt> attempt = logic_->PrepareLogin(*request, caller);
+                                                    const grpc::ByteBuffer* raw_request,
+                                                    grpc::ByteBuffer* raw_response) {
+  auto* call = new Call<v1::LoginRequest, v1::LoginResponse>(context, raw_request, raw_response);
+  if (!call->parsed()) return call;
+  RunOn(store_pool_, call, [this, call, caller = CallerOf(*context)] {
+    absl::StatusOr<LoginAttempt> attempt = logic_->PrepareLogin(call->request(), caller);
     if (!attempt.ok()) {
-      reactor->Finish(common::ToGrpcStatus(attempt.status()));
+      call->Finish(attempt.status());
       return;
     }
     auto shared = std::make_shared<LoginAttempt>(*std::move(attempt));
-    RunOn(hash_pool_, reactor, [this, reactor, request, response, shared] {
-      PasswordCheck check = logic_->VerifyPassword(*shared, request->password());
-      RunOn(store_pool_, reactor, [this, reactor, response, shared, check = std::move(check)] {
-        FinishWith<v1::LoginResponse>(reactor, response, logic_->CompleteLogin(*shared, check));
+    RunOn(hash_pool_, call, [this, call, shared] {
+      PasswordCheck check = logic_->VerifyPassword(*shared, call->request().password());
+      RunOn(store_pool_, call, [this, call, shared, check = std::move(check)] {
+        call->Finish(logic_->CompleteLogin(*shared, check));
       });
     });
   });
-  return reactor;
+  return call;
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::Logout(grpc::CallbackServerContext* context,
-                                                     const v1::LogoutRequest* request,
-                                                     v1::LogoutResponse* response) {
-  return OnStorePool(context, store_pool_, response,
-                     [this, caller = CallerOf(*context)] { return logic_->Logout(caller); });
+                                                     const grpc::ByteBuffer* raw_request,
+                                                     grpc::ByteBuffer* raw_response) {
+  auto* call = new Call<v1::LogoutRequest, v1::LogoutResponse>(context, raw_request, raw_response);
+  if (!call->parsed()) return call;
+  return OnStorePool(store_pool_, call, [this, caller = CallerOf(*context)](const auto&) {
+    return logic_->Logout(caller);
+  });
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::LogoutAll(grpc::CallbackServerContext* context,
-                                                        const v1::LogoutAllRequest* request,
-                                                        v1::LogoutAllResponse* response) {
-  return OnStorePool(context, store_pool_, response,
-                     [this, caller = CallerOf(*context)] { return logic_->LogoutAll(caller); });
+                                                        const grpc::ByteBuffer* raw_request,
+                                                        grpc::ByteBuffer* raw_response) {
+  auto* call =
+      new Call<v1::LogoutAllRequest, v1::LogoutAllResponse>(context, raw_request, raw_response);
+  if (!call->parsed()) return call;
+  return OnStorePool(store_pool_, call, [this, caller = CallerOf(*context)](const auto&) {
+    return logic_->LogoutAll(caller);
+  });
 }
 
-grpc::ServerUnaryReactor* AccountServiceImpl::ChangePassword(
-    grpc::CallbackServerContext* context, const v1::ChangePasswordRequest* request,
-    v1::ChangePasswordResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  RunOn(store_pool_, reactor, [this, reactor, request, response, caller = CallerOf(*context)] {
-    absl::StatusOr<PasswordChange> change = logic_->PrepareChangePassword(*request, caller);
+grpc::ServerUnaryReactor* AccountServiceImpl::ChangePassword(grpc::CallbackServerContext* context,
+                                                             const grpc::ByteBuffer* raw_request,
+                                                             grpc::ByteBuffer* raw_response) {
+  auto* call = new Call<v1::ChangePasswordRequest, v1::ChangePasswordResponse>(context, raw_request,
+                                                                               raw_response);
+  if (!call->parsed()) return call;
+  RunOn(store_pool_, call, [this, call, caller = CallerOf(*context)] {
+    absl::StatusOr<PasswordChange> change = logic_->PrepareChangePassword(call->request(), caller);
     if (!change.ok()) {
-      reactor->Finish(common::ToGrpcStatus(change.status()));
+      call->Finish(change.status());
       return;
     }
     auto shared = std::make_shared<PasswordChange>(*std::move(change));
-    RunOn(hash_pool_, reactor, [this, reactor, request, response, shared] {
+    RunOn(hash_pool_, call, [this, call, shared] {
       auto check = std::make_shared<absl::StatusOr<PasswordCheck>>(
-          logic_->HashChangedPassword(*shared, *request));
+          logic_->HashChangedPassword(*shared, call->request()));
       if (!check->ok()) {
-        reactor->Finish(common::ToGrpcStatus(check->status()));
+        call->Finish(check->status());
         return;
       }
-      RunOn(store_pool_, reactor, [this, reactor, response, shared, check] {
-        FinishWith<v1::ChangePasswordResponse>(reactor, response,
-                                               logic_->CompleteChangePassword(*shared, **check));
+      RunOn(store_pool_, call, [this, call, shared, check] {
+        call->Finish(logic_->CompleteChangePassword(*shared, **check));
       });
     });
   });
-  return reactor;
+  return call;
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::AcceptTerms(grpc::CallbackServerContext* context,
-                                                          const v1::AcceptTermsRequest* request,
-                                                          v1::AcceptTermsResponse* response) {
-  return OnStorePool(context, store_pool_, response, [this, request, caller = CallerOf(*context)] {
-    return logic_->AcceptTerms(*request, caller);
-  });
+                                                          const grpc::ByteBuffer* raw_request,
+                                                          grpc::ByteBuffer* raw_response) {
+  auto* call =
+      new Call<v1::AcceptTermsRequest, v1::AcceptTermsResponse>(context, raw_request, raw_response);
+  if (!call->parsed()) return call;
+  return OnStorePool(store_pool_, call,
+                     [this, caller = CallerOf(*context)](const v1::AcceptTermsRequest& request) {
+                       return logic_->AcceptTerms(request, caller);
+                     });
 }
 
-grpc::ServerUnaryReactor* AccountServiceImpl::ValidateSession(
-    grpc::CallbackServerContext* context, const v1::ValidateSessionRequest* request,
-    v1::ValidateSessionResponse* response) {
+grpc::ServerUnaryReactor* AccountServiceImpl::ValidateSession(grpc::CallbackServerContext* context,
+                                                              const grpc::ByteBuffer* raw_request,
+                                                              grpc::ByteBuffer* raw_response) {
+  auto* call = new Call<v1::ValidateSessionRequest, v1::ValidateSessionResponse>(
+      context, raw_request, raw_response);
+  if (!call->parsed()) return call;
   if (nonblocking_stores_) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    logic_->ValidateSessionAsync(
-        *request, CallerOf(*context),
-        [reactor, response](absl::StatusOr<v1::ValidateSessionResponse> result) {
-          FinishWith<v1::ValidateSessionResponse>(reactor, response, std::move(result));
-        });
-    return reactor;
+    logic_->ValidateSessionAsync(call->request(), CallerOf(*context),
+                                 [call](absl::StatusOr<v1::ValidateSessionResponse> result) {
+                                   call->Finish(std::move(result));
+                                 });
+    return call;
   }
-  return OnStorePool(context, store_pool_, response, [this, request, caller = CallerOf(*context)] {
-    return logic_->ValidateSession(*request, caller);
-  });
+  return OnStorePool(
+      store_pool_, call,
+      [this, caller = CallerOf(*context)](const v1::ValidateSessionRequest& request) {
+        return logic_->ValidateSession(request, caller);
+      });
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::GetQuota(grpc::CallbackServerContext* context,
-                                                       const v1::GetQuotaRequest* request,
-                                                       v1::GetQuotaResponse* response) {
-  return OnStorePool(context, store_pool_, response,
-                     [this, caller = CallerOf(*context)] { return logic_->GetQuota(caller); });
+                                                       const grpc::ByteBuffer* raw_request,
+                                                       grpc::ByteBuffer* raw_response) {
+  auto* call =
+      new Call<v1::GetQuotaRequest, v1::GetQuotaResponse>(context, raw_request, raw_response);
+  if (!call->parsed()) return call;
+  return OnStorePool(store_pool_, call, [this, caller = CallerOf(*context)](const auto&) {
+    return logic_->GetQuota(caller);
+  });
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::ConsumeView(grpc::CallbackServerContext* context,
-                                                          const v1::ConsumeViewRequest* request,
-                                                          v1::ConsumeViewResponse* response) {
-  if (nonblocking_stores_) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    const Caller caller = CallerOf(*context);
-    if (logic_->ConsumeViewAsync(
-            *request, caller, [reactor, response](absl::StatusOr<v1::ConsumeViewResponse> result) {
-              FinishWith<v1::ConsumeViewResponse>(reactor, response, std::move(result));
-            })) {
-      return reactor;
-    }
-    // A metered guest: dependent store calls, on the store pool.
-    RunOn(store_pool_, reactor, [this, reactor, request, response, caller] {
-      FinishWith<v1::ConsumeViewResponse>(reactor, response, logic_->ConsumeView(*request, caller));
-    });
-    return reactor;
+                                                          const grpc::ByteBuffer* raw_request,
+                                                          grpc::ByteBuffer* raw_response) {
+  auto* call =
+      new Call<v1::ConsumeViewRequest, v1::ConsumeViewResponse>(context, raw_request, raw_response);
+  if (!call->parsed()) return call;
+  const Caller caller = CallerOf(*context);
+  if (nonblocking_stores_ &&
+      logic_->ConsumeViewAsync(call->request(), caller,
+                               [call](absl::StatusOr<v1::ConsumeViewResponse> result) {
+                                 call->Finish(std::move(result));
+                               })) {
+    return call;
   }
-  return OnStorePool(context, store_pool_, response, [this, request, caller = CallerOf(*context)] {
-    return logic_->ConsumeView(*request, caller);
+  // The store pool: every call without a non-blocking store, and metered
+  // guests (dependent store calls) with one.
+  return OnStorePool(store_pool_, call, [this, caller](const v1::ConsumeViewRequest& request) {
+    return logic_->ConsumeView(request, caller);
   });
 }
 
-grpc::ServerUnaryReactor* AccountServiceImpl::ConsumeQuestion(
-    grpc::CallbackServerContext* context, const v1::ConsumeQuestionRequest* request,
-    v1::ConsumeQuestionResponse* response) {
-  return OnStorePool(context, store_pool_, response, [this, request, caller = CallerOf(*context)] {
-    return logic_->ConsumeQuestion(*request, caller);
-  });
+grpc::ServerUnaryReactor* AccountServiceImpl::ConsumeQuestion(grpc::CallbackServerContext* context,
+                                                              const grpc::ByteBuffer* raw_request,
+                                                              grpc::ByteBuffer* raw_response) {
+  auto* call = new Call<v1::ConsumeQuestionRequest, v1::ConsumeQuestionResponse>(
+      context, raw_request, raw_response);
+  if (!call->parsed()) return call;
+  return OnStorePool(
+      store_pool_, call,
+      [this, caller = CallerOf(*context)](const v1::ConsumeQuestionRequest& request) {
+        return logic_->ConsumeQuestion(request, caller);
+      });
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::ChangePlan(grpc::CallbackServerContext* context,
-                                                         const v1::ChangePlanRequest* request,
-                                                         v1::ChangePlanResponse* response) {
+                                                         const grpc::ByteBuffer* raw_request,
+                                                         grpc::ByteBuffer* raw_response) {
+  auto* call =
+      new Call<v1::ChangePlanRequest, v1::ChangePlanResponse>(context, raw_request, raw_response);
+  if (!call->parsed()) return call;
   absl::Status allowed = credentials_->RequireOperator(*context);
   if (!allowed.ok()) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(common::ToGrpcStatus(allowed));
-    return reactor;
+    call->Finish(allowed);
+    return call;
   }
-  return OnStorePool(context, store_pool_, response,
-                     [this, request] { return logic_->ChangePlan(*request); });
+  return OnStorePool(store_pool_, call, [this](const v1::ChangePlanRequest& request) {
+    return logic_->ChangePlan(request);
+  });
 }
 
 }  // namespace codingahead::account

@@ -4,15 +4,33 @@
 #include "account/v1/account.grpc.pb.h"
 #include "common/executor.h"
 #include "common/metadata.h"
+#include "common/raw_unary_call.h"
 #include "services/account/account_logic.h"
 
 namespace codingahead::account {
 
+// Every method served from its raw bytes through common::RawUnaryCall, so a
+// request protobuf refuses (a string that is not UTF-8) gets INVALID_ARGUMENT
+// naming the field instead of the callback API's bare UNIMPLEMENTED.
+using RawAccountService = v1::AccountService::WithRawCallbackMethod_StartGuestSession<
+    v1::AccountService::WithRawCallbackMethod_Register<
+        v1::AccountService::WithRawCallbackMethod_Login<
+            v1::AccountService::WithRawCallbackMethod_Logout<
+                v1::AccountService::WithRawCallbackMethod_LogoutAll<
+                    v1::AccountService::WithRawCallbackMethod_ChangePassword<
+                        v1::AccountService::WithRawCallbackMethod_ValidateSession<
+                            v1::AccountService::WithRawCallbackMethod_GetQuota<
+                                v1::AccountService::WithRawCallbackMethod_ConsumeView<
+                                    v1::AccountService::WithRawCallbackMethod_ConsumeQuestion<
+                                        v1::AccountService::WithRawCallbackMethod_AcceptTerms<
+                                            v1::AccountService::WithRawCallbackMethod_ChangePlan<
+                                                v1::AccountService::Service>>>>>>>>>>>>;
+
 // The gRPC glue: reads the caller from the metadata on the reactor thread,
 // runs the logic on the store pool (and password hashing on the hash pool),
-// and finishes the reactor from the pool thread. A full pool answers
-// UNAVAILABLE. RPCs not overridden here answer UNIMPLEMENTED.
-class AccountServiceImpl final : public v1::AccountService::CallbackService {
+// and finishes the call from the pool thread. A full pool answers
+// UNAVAILABLE.
+class AccountServiceImpl final : public RawAccountService {
  public:
   // Every argument must outlive the service (and the server serving it).
   // `nonblocking_stores`: the logic's stores answer ValidateAsync and
@@ -24,41 +42,41 @@ class AccountServiceImpl final : public v1::AccountService::CallbackService {
                      bool nonblocking_stores = false);
 
   grpc::ServerUnaryReactor* StartGuestSession(grpc::CallbackServerContext* context,
-                                              const v1::StartGuestSessionRequest* request,
-                                              v1::StartGuestSessionResponse* response) override;
+                                              const grpc::ByteBuffer* raw_request,
+                                              grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* Register(grpc::CallbackServerContext* context,
-                                     const v1::RegisterRequest* request,
-                                     v1::RegisterResponse* response) override;
+                                     const grpc::ByteBuffer* raw_request,
+                                     grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* context,
-                                  const v1::LoginRequest* request,
-                                  v1::LoginResponse* response) override;
+                                  const grpc::ByteBuffer* raw_request,
+                                  grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* Logout(grpc::CallbackServerContext* context,
-                                   const v1::LogoutRequest* request,
-                                   v1::LogoutResponse* response) override;
+                                   const grpc::ByteBuffer* raw_request,
+                                   grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* LogoutAll(grpc::CallbackServerContext* context,
-                                      const v1::LogoutAllRequest* request,
-                                      v1::LogoutAllResponse* response) override;
+                                      const grpc::ByteBuffer* raw_request,
+                                      grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* ChangePassword(grpc::CallbackServerContext* context,
-                                           const v1::ChangePasswordRequest* request,
-                                           v1::ChangePasswordResponse* response) override;
-  grpc::ServerUnaryReactor* AcceptTerms(grpc::CallbackServerContext* context,
-                                        const v1::AcceptTermsRequest* request,
-                                        v1::AcceptTermsResponse* response) override;
+                                           const grpc::ByteBuffer* raw_request,
+                                           grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* ValidateSession(grpc::CallbackServerContext* context,
-                                            const v1::ValidateSessionRequest* request,
-                                            v1::ValidateSessionResponse* response) override;
+                                            const grpc::ByteBuffer* raw_request,
+                                            grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* GetQuota(grpc::CallbackServerContext* context,
-                                     const v1::GetQuotaRequest* request,
-                                     v1::GetQuotaResponse* response) override;
+                                     const grpc::ByteBuffer* raw_request,
+                                     grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* ConsumeView(grpc::CallbackServerContext* context,
-                                        const v1::ConsumeViewRequest* request,
-                                        v1::ConsumeViewResponse* response) override;
+                                        const grpc::ByteBuffer* raw_request,
+                                        grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* ConsumeQuestion(grpc::CallbackServerContext* context,
-                                            const v1::ConsumeQuestionRequest* request,
-                                            v1::ConsumeQuestionResponse* response) override;
+                                            const grpc::ByteBuffer* raw_request,
+                                            grpc::ByteBuffer* raw_response) override;
+  grpc::ServerUnaryReactor* AcceptTerms(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* raw_request,
+                                        grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* ChangePlan(grpc::CallbackServerContext* context,
-                                       const v1::ChangePlanRequest* request,
-                                       v1::ChangePlanResponse* response) override;
+                                       const grpc::ByteBuffer* raw_request,
+                                       grpc::ByteBuffer* raw_response) override;
 
  private:
   Caller CallerOf(const grpc::CallbackServerContext& context) const;

@@ -590,7 +590,7 @@ TEST_F(AccountServiceTest, ConsumeQuestionChargesThreeADayThenQuotaFailure) {
 // before the service sees it, and gRPC 1.51's callback server answers a
 // request that does not parse UNIMPLEMENTED with no message
 // (docs/account.md "Bad input"). Nothing is created.
-TEST_F(AccountServiceTest, NonUtf8StringOverTheWireIsRefusedBeforeTheService) {
+TEST_F(AccountServiceTest, NonUtf8StringOverTheWireIsInvalidArgumentOnTheField) {
   grpc::ClientContext context;
   Prepare(&context, {.service = true});
   v1::RegisterRequest request;
@@ -599,7 +599,12 @@ TEST_F(AccountServiceTest, NonUtf8StringOverTheWireIsRefusedBeforeTheService) {
   request.set_display_name("Ann \xff Lee");
   v1::RegisterResponse response;
   grpc::Status status = stub_->Register(&context, request, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED) << status.error_message();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  auto bad = common::GetDetail<google::rpc::BadRequest>(status);
+  ASSERT_TRUE(bad.has_value());
+  ASSERT_EQ(bad->field_violations_size(), 1);
+  EXPECT_EQ(bad->field_violations(0).field(), "display_name");
+  EXPECT_EQ(bad->field_violations(0).description(), "must be valid UTF-8");
   EXPECT_TRUE(response.session().token().empty());
   EXPECT_TRUE(Register("utf8@example.com", &response).ok());
 }
