@@ -33,26 +33,40 @@ namespace codingahead::common {
 absl::Status DiagnoseUnparsableRequest(const google::protobuf::Descriptor& descriptor,
                                        absl::string_view wire);
 
-// One unary call served from raw bytes. Create it with `new` in the raw
-// method; it deletes itself once gRPC is done with the call. Use it as the
-// method's reactor: return it, and finish it exactly once with Finish.
+// One unary call served from raw bytes, finished on the context's default
+// reactor: gRPC runs that reactor's completion inline, where a reactor of our
+// own would cost a hop to gRPC's executor thread on every call.
+//
+//   Call* call;
+//   grpc::ServerUnaryReactor* reactor = Call::Start(context, raw, raw_response, &call);
+//   if (call == nullptr) return reactor;  // did not parse: already finished
+//   ... call->request() ...; later, from any thread, call->Finish(result);
+//   return reactor;
+//
+// Take the reactor before handing the call to another thread: Finish deletes
+// the call.
 template <typename Request, typename Response>
-class RawUnaryCall final : public grpc::ServerUnaryReactor {
+class RawUnaryCall {
  public:
-  RawUnaryCall(grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
-               grpc::ByteBuffer* raw_response)
-      : context_(context), raw_response_(raw_response) {
+  static grpc::ServerUnaryReactor* Start(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* raw_request,
+                                         grpc::ByteBuffer* raw_response, RawUnaryCall** call) {
+    auto* started = new RawUnaryCall(context, raw_response);
+    grpc::ServerUnaryReactor* reactor = started->reactor_;
     grpc::ByteBuffer copy(*raw_request);  // Deserialize consumes its buffer; copies share slices.
-    parsed_ = grpc::SerializationTraits<Request>::Deserialize(&copy, &request_).ok();
-    if (!parsed_) Finish(DiagnoseUnparsableRequest(*Request::descriptor(), Flatten(*raw_request)));
+    if (grpc::SerializationTraits<Request>::Deserialize(&copy, &started->request_).ok()) {
+      *call = started;
+    } else {
+      *call = nullptr;
+      started->Finish(DiagnoseUnparsableRequest(*Request::descriptor(), Flatten(*raw_request)));
+    }
+    return reactor;
   }
 
-  // False when the request did not parse: the call is already finished.
-  bool parsed() const { return parsed_; }
   grpc::CallbackServerContext* context() const { return context_; }
   const Request& request() const { return request_; }
 
-  // Sends `result` (its value, or its status with details).
+  // Sends `result` (its value, or its status with details) and deletes this.
   void Finish(absl::StatusOr<Response> result) {
     if (!result.ok()) {
       Finish(result.status());
@@ -61,20 +75,25 @@ class RawUnaryCall final : public grpc::ServerUnaryReactor {
     bool own_buffer = false;
     grpc::Status serialized =
         grpc::SerializationTraits<Response>::Serialize(*result, raw_response_, &own_buffer);
-    grpc::ServerUnaryReactor::Finish(serialized);
+    grpc::ServerUnaryReactor* reactor = reactor_;
+    delete this;
+    reactor->Finish(serialized);
   }
-  // Sends `status`; an OK status sends the empty response.
+  // Sends `status` (an OK status sends the empty response) and deletes this.
   void Finish(const absl::Status& status) {
     if (status.ok()) {
       Finish(absl::StatusOr<Response>(Response()));
       return;
     }
-    grpc::ServerUnaryReactor::Finish(ToGrpcStatus(status));
+    grpc::ServerUnaryReactor* reactor = reactor_;
+    delete this;
+    reactor->Finish(ToGrpcStatus(status));
   }
 
-  void OnDone() override { delete this; }
-
  private:
+  RawUnaryCall(grpc::CallbackServerContext* context, grpc::ByteBuffer* raw_response)
+      : context_(context), reactor_(context->DefaultReactor()), raw_response_(raw_response) {}
+
   static std::string Flatten(const grpc::ByteBuffer& buffer) {
     std::vector<grpc::Slice> slices;
     std::string bytes;
@@ -86,9 +105,9 @@ class RawUnaryCall final : public grpc::ServerUnaryReactor {
   }
 
   grpc::CallbackServerContext* context_;
+  grpc::ServerUnaryReactor* reactor_;
   grpc::ByteBuffer* raw_response_;
   Request request_;
-  bool parsed_ = false;
 };
 
 }  // namespace codingahead::common

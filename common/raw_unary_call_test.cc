@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/synchronization/notification.h"
 #include "account/v1/account.pb.h"
@@ -101,16 +102,20 @@ class EchoService final : public testing::v1::BaselineService::WithRawCallbackMe
                                   const grpc::ByteBuffer* raw_request,
                                   grpc::ByteBuffer* raw_response) override {
     using Call = RawUnaryCall<testing::v1::EmptyRequest, testing::v1::EmptyResponse>;
-    auto* call = new Call(context, raw_request, raw_response);
-    if (!call->parsed()) return call;
+    Call* call;
+    grpc::ServerUnaryReactor* reactor = Call::Start(context, raw_request, raw_response, &call);
+    if (call == nullptr) return reactor;
     if (call->request().payload() == "fail") {
       call->Finish(absl::FailedPreconditionError("asked to fail"));
-      return call;
+      return reactor;
     }
-    testing::v1::EmptyResponse response;
-    response.set_payload("echo:" + call->request().payload());
-    call->Finish(std::move(response));
-    return call;
+    // Finished from another thread, as the services do from their pools.
+    std::thread([call] {
+      testing::v1::EmptyResponse response;
+      response.set_payload("echo:" + call->request().payload());
+      call->Finish(std::move(response));
+    }).detach();
+    return reactor;
   }
 };
 

@@ -25,10 +25,8 @@ bool RunOn(common::ThreadPool* pool, CallType* call, std::function<void()> work)
 
 // The usual shape: one logic call on the store pool. `fn` gets the request.
 template <typename Request, typename Response, typename Fn>
-grpc::ServerUnaryReactor* OnStorePool(common::ThreadPool* pool, Call<Request, Response>* call,
-                                      Fn fn) {
+void OnStorePool(common::ThreadPool* pool, Call<Request, Response>* call, Fn fn) {
   RunOn(pool, call, [call, fn = std::move(fn)]() mutable { call->Finish(fn(call->request())); });
-  return call;
 }
 
 }  // namespace
@@ -55,20 +53,24 @@ Caller AccountServiceImpl::CallerOf(const grpc::CallbackServerContext& context) 
 grpc::ServerUnaryReactor* AccountServiceImpl::StartGuestSession(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
     grpc::ByteBuffer* raw_response) {
-  auto* call = new Call<v1::StartGuestSessionRequest, v1::StartGuestSessionResponse>(
-      context, raw_request, raw_response);
-  if (!call->parsed()) return call;
-  return OnStorePool(store_pool_, call, [this, caller = CallerOf(*context)](const auto&) {
+  Call<v1::StartGuestSessionRequest, v1::StartGuestSessionResponse>* call;
+  grpc::ServerUnaryReactor* reactor =
+      Call<v1::StartGuestSessionRequest, v1::StartGuestSessionResponse>::Start(context, raw_request,
+                                                                               raw_response, &call);
+  if (call == nullptr) return reactor;
+  OnStorePool(store_pool_, call, [this, caller = CallerOf(*context)](const auto&) {
     return logic_->StartGuestSession(caller);
   });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::Register(grpc::CallbackServerContext* context,
                                                        const grpc::ByteBuffer* raw_request,
                                                        grpc::ByteBuffer* raw_response) {
-  auto* call =
-      new Call<v1::RegisterRequest, v1::RegisterResponse>(context, raw_request, raw_response);
-  if (!call->parsed()) return call;
+  Call<v1::RegisterRequest, v1::RegisterResponse>* call;
+  grpc::ServerUnaryReactor* reactor = Call<v1::RegisterRequest, v1::RegisterResponse>::Start(
+      context, raw_request, raw_response, &call);
+  if (call == nullptr) return reactor;
   RunOn(store_pool_, call, [this, call, caller = CallerOf(*context)] {
     absl::StatusOr<RegisterDraft> draft = logic_->PrepareRegister(call->request(), caller);
     if (!draft.ok()) {
@@ -88,14 +90,16 @@ grpc::ServerUnaryReactor* AccountServiceImpl::Register(grpc::CallbackServerConte
       });
     });
   });
-  return call;
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::Login(grpc::CallbackServerContext* context,
                                                     const grpc::ByteBuffer* raw_request,
                                                     grpc::ByteBuffer* raw_response) {
-  auto* call = new Call<v1::LoginRequest, v1::LoginResponse>(context, raw_request, raw_response);
-  if (!call->parsed()) return call;
+  Call<v1::LoginRequest, v1::LoginResponse>* call;
+  grpc::ServerUnaryReactor* reactor =
+      Call<v1::LoginRequest, v1::LoginResponse>::Start(context, raw_request, raw_response, &call);
+  if (call == nullptr) return reactor;
   RunOn(store_pool_, call, [this, call, caller = CallerOf(*context)] {
     absl::StatusOr<LoginAttempt> attempt = logic_->PrepareLogin(call->request(), caller);
     if (!attempt.ok()) {
@@ -110,36 +114,42 @@ grpc::ServerUnaryReactor* AccountServiceImpl::Login(grpc::CallbackServerContext*
       });
     });
   });
-  return call;
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::Logout(grpc::CallbackServerContext* context,
                                                      const grpc::ByteBuffer* raw_request,
                                                      grpc::ByteBuffer* raw_response) {
-  auto* call = new Call<v1::LogoutRequest, v1::LogoutResponse>(context, raw_request, raw_response);
-  if (!call->parsed()) return call;
-  return OnStorePool(store_pool_, call, [this, caller = CallerOf(*context)](const auto&) {
-    return logic_->Logout(caller);
-  });
+  Call<v1::LogoutRequest, v1::LogoutResponse>* call;
+  grpc::ServerUnaryReactor* reactor =
+      Call<v1::LogoutRequest, v1::LogoutResponse>::Start(context, raw_request, raw_response, &call);
+  if (call == nullptr) return reactor;
+  OnStorePool(store_pool_, call,
+              [this, caller = CallerOf(*context)](const auto&) { return logic_->Logout(caller); });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::LogoutAll(grpc::CallbackServerContext* context,
                                                         const grpc::ByteBuffer* raw_request,
                                                         grpc::ByteBuffer* raw_response) {
-  auto* call =
-      new Call<v1::LogoutAllRequest, v1::LogoutAllResponse>(context, raw_request, raw_response);
-  if (!call->parsed()) return call;
-  return OnStorePool(store_pool_, call, [this, caller = CallerOf(*context)](const auto&) {
+  Call<v1::LogoutAllRequest, v1::LogoutAllResponse>* call;
+  grpc::ServerUnaryReactor* reactor = Call<v1::LogoutAllRequest, v1::LogoutAllResponse>::Start(
+      context, raw_request, raw_response, &call);
+  if (call == nullptr) return reactor;
+  OnStorePool(store_pool_, call, [this, caller = CallerOf(*context)](const auto&) {
     return logic_->LogoutAll(caller);
   });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::ChangePassword(grpc::CallbackServerContext* context,
                                                              const grpc::ByteBuffer* raw_request,
                                                              grpc::ByteBuffer* raw_response) {
-  auto* call = new Call<v1::ChangePasswordRequest, v1::ChangePasswordResponse>(context, raw_request,
-                                                                               raw_response);
-  if (!call->parsed()) return call;
+  Call<v1::ChangePasswordRequest, v1::ChangePasswordResponse>* call;
+  grpc::ServerUnaryReactor* reactor =
+      Call<v1::ChangePasswordRequest, v1::ChangePasswordResponse>::Start(context, raw_request,
+                                                                         raw_response, &call);
+  if (call == nullptr) return reactor;
   RunOn(store_pool_, call, [this, call, caller = CallerOf(*context)] {
     absl::StatusOr<PasswordChange> change = logic_->PrepareChangePassword(call->request(), caller);
     if (!change.ok()) {
@@ -159,100 +169,111 @@ grpc::ServerUnaryReactor* AccountServiceImpl::ChangePassword(grpc::CallbackServe
       });
     });
   });
-  return call;
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::AcceptTerms(grpc::CallbackServerContext* context,
                                                           const grpc::ByteBuffer* raw_request,
                                                           grpc::ByteBuffer* raw_response) {
-  auto* call =
-      new Call<v1::AcceptTermsRequest, v1::AcceptTermsResponse>(context, raw_request, raw_response);
-  if (!call->parsed()) return call;
-  return OnStorePool(store_pool_, call,
-                     [this, caller = CallerOf(*context)](const v1::AcceptTermsRequest& request) {
-                       return logic_->AcceptTerms(request, caller);
-                     });
+  Call<v1::AcceptTermsRequest, v1::AcceptTermsResponse>* call;
+  grpc::ServerUnaryReactor* reactor = Call<v1::AcceptTermsRequest, v1::AcceptTermsResponse>::Start(
+      context, raw_request, raw_response, &call);
+  if (call == nullptr) return reactor;
+  OnStorePool(store_pool_, call,
+              [this, caller = CallerOf(*context)](const v1::AcceptTermsRequest& request) {
+                return logic_->AcceptTerms(request, caller);
+              });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::ValidateSession(grpc::CallbackServerContext* context,
                                                               const grpc::ByteBuffer* raw_request,
                                                               grpc::ByteBuffer* raw_response) {
-  auto* call = new Call<v1::ValidateSessionRequest, v1::ValidateSessionResponse>(
-      context, raw_request, raw_response);
-  if (!call->parsed()) return call;
+  Call<v1::ValidateSessionRequest, v1::ValidateSessionResponse>* call;
+  grpc::ServerUnaryReactor* reactor =
+      Call<v1::ValidateSessionRequest, v1::ValidateSessionResponse>::Start(context, raw_request,
+                                                                           raw_response, &call);
+  if (call == nullptr) return reactor;
   if (nonblocking_stores_) {
     logic_->ValidateSessionAsync(call->request(), CallerOf(*context),
                                  [call](absl::StatusOr<v1::ValidateSessionResponse> result) {
                                    call->Finish(std::move(result));
                                  });
-    return call;
+    return reactor;
   }
-  return OnStorePool(
-      store_pool_, call,
-      [this, caller = CallerOf(*context)](const v1::ValidateSessionRequest& request) {
-        return logic_->ValidateSession(request, caller);
-      });
+  OnStorePool(store_pool_, call,
+              [this, caller = CallerOf(*context)](const v1::ValidateSessionRequest& request) {
+                return logic_->ValidateSession(request, caller);
+              });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::GetQuota(grpc::CallbackServerContext* context,
                                                        const grpc::ByteBuffer* raw_request,
                                                        grpc::ByteBuffer* raw_response) {
-  auto* call =
-      new Call<v1::GetQuotaRequest, v1::GetQuotaResponse>(context, raw_request, raw_response);
-  if (!call->parsed()) return call;
-  return OnStorePool(store_pool_, call, [this, caller = CallerOf(*context)](const auto&) {
+  Call<v1::GetQuotaRequest, v1::GetQuotaResponse>* call;
+  grpc::ServerUnaryReactor* reactor = Call<v1::GetQuotaRequest, v1::GetQuotaResponse>::Start(
+      context, raw_request, raw_response, &call);
+  if (call == nullptr) return reactor;
+  OnStorePool(store_pool_, call, [this, caller = CallerOf(*context)](const auto&) {
     return logic_->GetQuota(caller);
   });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::ConsumeView(grpc::CallbackServerContext* context,
                                                           const grpc::ByteBuffer* raw_request,
                                                           grpc::ByteBuffer* raw_response) {
-  auto* call =
-      new Call<v1::ConsumeViewRequest, v1::ConsumeViewResponse>(context, raw_request, raw_response);
-  if (!call->parsed()) return call;
+  Call<v1::ConsumeViewRequest, v1::ConsumeViewResponse>* call;
+  grpc::ServerUnaryReactor* reactor = Call<v1::ConsumeViewRequest, v1::ConsumeViewResponse>::Start(
+      context, raw_request, raw_response, &call);
+  if (call == nullptr) return reactor;
   const Caller caller = CallerOf(*context);
   if (nonblocking_stores_ &&
       logic_->ConsumeViewAsync(call->request(), caller,
                                [call](absl::StatusOr<v1::ConsumeViewResponse> result) {
                                  call->Finish(std::move(result));
                                })) {
-    return call;
+    return reactor;
   }
   // The store pool: every call without a non-blocking store, and metered
   // guests (dependent store calls) with one.
-  return OnStorePool(store_pool_, call, [this, caller](const v1::ConsumeViewRequest& request) {
+  OnStorePool(store_pool_, call, [this, caller](const v1::ConsumeViewRequest& request) {
     return logic_->ConsumeView(request, caller);
   });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::ConsumeQuestion(grpc::CallbackServerContext* context,
                                                               const grpc::ByteBuffer* raw_request,
                                                               grpc::ByteBuffer* raw_response) {
-  auto* call = new Call<v1::ConsumeQuestionRequest, v1::ConsumeQuestionResponse>(
-      context, raw_request, raw_response);
-  if (!call->parsed()) return call;
-  return OnStorePool(
-      store_pool_, call,
-      [this, caller = CallerOf(*context)](const v1::ConsumeQuestionRequest& request) {
-        return logic_->ConsumeQuestion(request, caller);
-      });
+  Call<v1::ConsumeQuestionRequest, v1::ConsumeQuestionResponse>* call;
+  grpc::ServerUnaryReactor* reactor =
+      Call<v1::ConsumeQuestionRequest, v1::ConsumeQuestionResponse>::Start(context, raw_request,
+                                                                           raw_response, &call);
+  if (call == nullptr) return reactor;
+  OnStorePool(store_pool_, call,
+              [this, caller = CallerOf(*context)](const v1::ConsumeQuestionRequest& request) {
+                return logic_->ConsumeQuestion(request, caller);
+              });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* AccountServiceImpl::ChangePlan(grpc::CallbackServerContext* context,
                                                          const grpc::ByteBuffer* raw_request,
                                                          grpc::ByteBuffer* raw_response) {
-  auto* call =
-      new Call<v1::ChangePlanRequest, v1::ChangePlanResponse>(context, raw_request, raw_response);
-  if (!call->parsed()) return call;
+  Call<v1::ChangePlanRequest, v1::ChangePlanResponse>* call;
+  grpc::ServerUnaryReactor* reactor = Call<v1::ChangePlanRequest, v1::ChangePlanResponse>::Start(
+      context, raw_request, raw_response, &call);
+  if (call == nullptr) return reactor;
   absl::Status allowed = credentials_->RequireOperator(*context);
   if (!allowed.ok()) {
     call->Finish(allowed);
-    return call;
+    return reactor;
   }
-  return OnStorePool(store_pool_, call, [this](const v1::ChangePlanRequest& request) {
-    return logic_->ChangePlan(request);
-  });
+  OnStorePool(store_pool_, call,
+              [this](const v1::ChangePlanRequest& request) { return logic_->ChangePlan(request); });
+  return reactor;
 }
 
 }  // namespace codingahead::account
