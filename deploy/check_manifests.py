@@ -37,8 +37,11 @@ FRONTEND_NS_LABELS = {"codingahead.io/frontend": "true"}
 MONITORING_NS_LABELS = {"codingahead.io/monitoring": "true"}
 DNS_NS_LABELS = {"kubernetes.io/metadata.name": "kube-system"}
 DNS_POD_LABELS = {"k8s-app": "kube-dns"}
-# Build-only packages of scripts/install-deps.sh that the image builder skips.
-NOT_FOR_BUILDER = {"redis-server", "postgresql-15", "procps", "util-linux", "python3-yaml", "openssl"}
+# Packages of scripts/install-deps.sh that the image builder skips: servers
+# and tools only the local run and the tests use (clang, its sanitizer
+# runtimes and llvm-symbolizer build and run the importer fuzzers).
+NOT_FOR_BUILDER = {"redis-server", "postgresql-15", "procps", "util-linux", "python3-yaml", "openssl",
+                   "clang", "libclang-rt-14-dev", "llvm-14"}
 
 errors = []
 notes = []

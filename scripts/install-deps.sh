@@ -6,6 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PACKAGES=(
   # toolchain
   g++ cmake ninja-build pkg-config ccache
+  clang libclang-rt-14-dev llvm-14  # importer_fuzz_test: libFuzzer, sanitizers, symbolizer
   # gRPC and Protocol Buffers; google/rpc + google/type and grpc.health.v1 protos
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   golang-github-gogo-googleapis-dev grpc-proto

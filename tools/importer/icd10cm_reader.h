@@ -58,7 +58,8 @@ struct Icd10cmIndex {
 // Reads one index XML file (Index to External Causes, Neoplasm Table or
 // Table of Drugs and Chemicals): every mainTerm and term with its path of
 // titles, codes (<code>, <subcat>, and table <cell>s named by their column
-// heading; "-" and "--" cells are empty), see and see-also references.
+// heading; "-" and "--" cells are empty), see and see-also references. A term
+// has one <title>; terms nest at most 32 deep.
 absl::StatusOr<Icd10cmIndex> ReadIcd10cmIndex(absl::string_view file_name, absl::string_view data,
                                               catalog::snapshot::v1::IndexSource source);
 

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tools/importer/text_util.h"
@@ -151,6 +152,51 @@ TEST(ReadIcd10cmIndexTest, BadCodeAndBrokenXmlNameTheLine) {
       "e.xml", "<ICD10CM.index>\n<mainTerm>\n</ICD10CM.index>", INDEX_SOURCE_NEOPLASM);
   ASSERT_FALSE(broken.ok());
   EXPECT_THAT(broken.status().message(), HasSubstr("e.xml:3: XML error: mismatched tag"));
+}
+
+// Found by fuzzing: expat still reports the end of an empty element whose
+// start failed, which used to pop the enclosing element and index the terms
+// with -1.
+TEST(ReadIcd10cmIndexTest, FailedEmptyTermInsideAnotherElementIsAnError) {
+  absl::StatusOr<Icd10cmIndex> no_level =
+      ReadIcd10cmIndex("e.xml", "<x><term/></x>", INDEX_SOURCE_NEOPLASM);
+  ASSERT_FALSE(no_level.ok());
+  EXPECT_THAT(no_level.status().message(), HasSubstr("e.xml:1: <term> without a numeric level"));
+  absl::StatusOr<Icd10cmIndex> outside = ReadIcd10cmIndex(
+      "e.xml", "<ICD10CM.index>\n<letter><term level=\"1\"/></letter></ICD10CM.index>",
+      INDEX_SOURCE_NEOPLASM);
+  ASSERT_FALSE(outside.ok());
+  EXPECT_THAT(outside.status().message(), HasSubstr("e.xml:2: <term> outside a <mainTerm>"));
+}
+
+// Every term copies its parent's path: without bounds on nesting and on
+// titles per term, a few hundred kilobytes of XML needed gigabytes.
+TEST(ReadIcd10cmIndexTest, TermsNestedTooDeepAreAnError) {
+  auto nested = [](int depth) {
+    std::string xml = "<ICD10CM.index><mainTerm><title>m</title>";
+    for (int level = 1; level < depth; ++level) {
+      absl::StrAppend(&xml, "<term level=\"", level, "\"><title>t</title>");
+    }
+    for (int level = 1; level < depth; ++level) xml += "</term>";
+    return xml + "</mainTerm></ICD10CM.index>";
+  };
+  absl::StatusOr<Icd10cmIndex> deepest =
+      ReadIcd10cmIndex("e.xml", nested(32), INDEX_SOURCE_NEOPLASM);
+  ASSERT_TRUE(deepest.ok()) << deepest.status();
+  EXPECT_EQ(deepest->terms.back().path_size(), 32);
+  absl::StatusOr<Icd10cmIndex> deeper =
+      ReadIcd10cmIndex("e.xml", nested(33), INDEX_SOURCE_NEOPLASM);
+  ASSERT_FALSE(deeper.ok());
+  EXPECT_THAT(deeper.status().message(), HasSubstr("e.xml:1: terms nested more than 32 deep"));
+}
+
+TEST(ReadIcd10cmIndexTest, SecondTitleInATermIsAnError) {
+  absl::StatusOr<Icd10cmIndex> index = ReadIcd10cmIndex(
+      "e.xml",
+      "<ICD10CM.index>\n<mainTerm><title>a</title>\n<title>b</title></mainTerm></ICD10CM.index>",
+      INDEX_SOURCE_NEOPLASM);
+  ASSERT_FALSE(index.ok());
+  EXPECT_THAT(index.status().message(), HasSubstr("e.xml:3: a second <title> in one term"));
 }
 
 TEST(ReadIcd10cmOrderFileTest, FixtureHasFlagsAndBothDescriptions) {

@@ -150,10 +150,16 @@ absl::StatusOr<RecordLayout> ReadRecordLayout(absl::string_view file_name, absl:
   auto error = [&](int line_number, absl::string_view reason) {
     return absl::InvalidArgumentError(absl::StrCat(file_name, ":", line_number, ": ", reason));
   };
+  // The field whose header was read last never got its positions.
+  auto no_positions = [&] {
+    return error(field->line_number,
+                 absl::StrCat("field ", field->number, " has no LENGTH BEG END line"));
+  };
   for (size_t i = 0; i < lines.size(); ++i) {
     const int line_number = static_cast<int>(i) + 1;
     const absl::string_view line = lines[i];
     if (absl::StrContains(line, "TABLE OF CODES APPENDIX")) {
+      if (want_positions) return no_positions();
       if (block) block->Close();
       block.reset();
       field = nullptr;
@@ -172,10 +178,7 @@ absl::StatusOr<RecordLayout> ReadRecordLayout(absl::string_view file_name, absl:
     int number = 0;
     std::string name;
     if (ParseFieldHeader(line, &number, &name)) {
-      if (want_positions) {
-        return error(field->line_number,
-                     absl::StrCat("field ", field->number, " has no LENGTH BEG END line"));
-      }
+      if (want_positions) return no_positions();
       if (block) block->Close();
       block.reset();
       field = &layout.fields.emplace_back();
@@ -219,10 +222,7 @@ absl::StatusOr<RecordLayout> ReadRecordLayout(absl::string_view file_name, absl:
     if (block) block->Add(line);
   }
   if (block) block->Close();
-  if (want_positions) {
-    return error(field->line_number,
-                 absl::StrCat("field ", field->number, " has no LENGTH BEG END line"));
-  }
+  if (want_positions) return no_positions();
   if (layout.fields.empty()) {
     return error(static_cast<int>(lines.size()), "no numbered fields found");
   }

@@ -133,5 +133,16 @@ TEST(RecordLayoutReaderTest, AppendixTablesAndNestedCodesAreRead) {
             "Not applicable as HCPCS priced under one methodology");
 }
 
+// Found by fuzzing: a field header right before the appendix used to leave
+// the reader dereferencing a null field at the end of the file.
+TEST(RecordLayoutReaderTest, FieldWithoutPositionsBeforeTheAppendixIsAnError) {
+  absl::StatusOr<RecordLayout> layout = ReadRecordLayout(
+      "layout.txt", "  1.   HCPCS Code\r\n\r\n  TABLE OF CODES APPENDIX\r\n BETOS_TB   BETOS\r\n");
+  ASSERT_FALSE(layout.ok());
+  EXPECT_EQ(layout.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(layout.status().message(),
+              HasSubstr("layout.txt:1: field 1 has no LENGTH BEG END line"));
+}
+
 }  // namespace
 }  // namespace codingahead::importer
