@@ -1,6 +1,7 @@
 #include "services/catalog/catalog_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/date.h"
 #include "common/outbound.h"
 #include "common/status.h"
 #include "services/catalog/changes.h"
@@ -96,6 +97,13 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetCodePage(grpc::CallbackServerCo
   options.client_ip = common::ClientAddress(*context, credentials_->IsTrustedService(*context));
   options.incoming_deadline = common::IncomingDeadline(*context);
 
+  // The payment section's PFS file follows the request's date of service
+  // (the newest file without one); LookUpCode has validated the date.
+  std::optional<absl::CivilDay> date_of_service;
+  if (!common::IsUnsetDate(request->date_of_service())) {
+    date_of_service = common::FromProtoDate(request->date_of_service());
+  }
+
   auto* stub = account_.stub.get();
   common::CallAsync<account::v1::ConsumeViewRequest, account::v1::ConsumeViewResponse>(
       [stub](grpc::ClientContext* c, const account::v1::ConsumeViewRequest* q,
@@ -104,7 +112,8 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetCodePage(grpc::CallbackServerCo
       },
       options, std::move(consume),
       [reactor, response, index, content = content_, terms = account_.cpt_terms_version,
-       header = *std::move(header)](absl::StatusOr<account::v1::ConsumeViewResponse> consumed) {
+       header = *std::move(header),
+       date_of_service](absl::StatusOr<account::v1::ConsumeViewResponse> consumed) {
         if (!consumed.ok()) {
           // The account's answer (quota failure, session problem, store
           // down) goes back to the caller with its details.
@@ -114,8 +123,8 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetCodePage(grpc::CallbackServerCo
         // Licensed CPT text only under the configured terms (DESIGN.md §5).
         const bool licensed =
             !terms.empty() && consumed->principal().accepted_terms_version() == terms;
-        *response->mutable_page() =
-            BuildCodePage(*index, *content, header, consumed->sections_visible(), licensed);
+        *response->mutable_page() = BuildCodePage(
+            *index, *content, header, consumed->sections_visible(), licensed, date_of_service);
         *response->mutable_allowance() = ToViewAllowance(*consumed);
         reactor->Finish(grpc::Status::OK);
       });

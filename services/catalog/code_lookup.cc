@@ -9,6 +9,7 @@
 #include "common/date.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/catalog/code_set_name.h"
+#include "services/catalog/edits.h"
 
 namespace codingahead::catalog {
 namespace {
@@ -461,6 +462,49 @@ void RevealLicensedDescriptors(const CatalogIndex& index, v1::Code* code) {
   }
 }
 
+namespace {
+
+v1::EditTable::Kind ToApiEditTableKind(snapshot_v1::EditTableKind kind) {
+  switch (kind) {
+    case snapshot_v1::EDIT_TABLE_KIND_NCCI_PTP_PRACTITIONER:
+      return v1::EditTable::KIND_NCCI_PTP_PRACTITIONER;
+    case snapshot_v1::EDIT_TABLE_KIND_NCCI_PTP_HOSPITAL:
+      return v1::EditTable::KIND_NCCI_PTP_HOSPITAL;
+    case snapshot_v1::EDIT_TABLE_KIND_MUE_PRACTITIONER:
+      return v1::EditTable::KIND_MUE_PRACTITIONER;
+    case snapshot_v1::EDIT_TABLE_KIND_MUE_OUTPATIENT_HOSPITAL:
+      return v1::EditTable::KIND_MUE_OUTPATIENT_HOSPITAL;
+    case snapshot_v1::EDIT_TABLE_KIND_MUE_DME_SUPPLIER:
+      return v1::EditTable::KIND_MUE_DME_SUPPLIER;
+    case snapshot_v1::EDIT_TABLE_KIND_PFS_RVU:
+      return v1::EditTable::KIND_PFS_RVU;
+    default:
+      return v1::EditTable::KIND_UNSPECIFIED;
+  }
+}
+
+}  // namespace
+
+v1::EditTable ToApiEditTable(const snapshot_v1::EditTable& table, absl::CivilDay first,
+                             absl::CivilDay last) {
+  v1::EditTable out;
+  out.set_id(table.id());
+  out.set_kind(ToApiEditTableKind(table.kind()));
+  out.set_label(table.label());
+  // Tables cover one calendar quarter (ca-import --edits_quarter).
+  out.set_quarter(absl::StrCat(first.year(), "Q", (first.month() - 1) / 3 + 1));
+  *out.mutable_effective_date() = ToProtoDate(first);
+  *out.mutable_end_date() = ToProtoDate(last);
+  out.set_row_count(table.ptp_edits_size() + table.mue_limits_size() + table.rvu_records_size());
+  for (const auto& source : table.sources()) {
+    v1::SourceFile* file = out.add_sources();
+    file->set_name(source.name());
+    file->set_sha256(source.sha256());
+    file->set_size_bytes(source.size_bytes());
+  }
+  return out;
+}
+
 v1::GetCatalogInfoResponse DescribeCatalog(const CatalogIndex& index) {
   v1::GetCatalogInfoResponse response;
   for (snapshot_v1::CodeSet code_set : index.CodeSets()) {
@@ -471,6 +515,9 @@ v1::GetCatalogInfoResponse DescribeCatalog(const CatalogIndex& index) {
         *release->mutable_superseded_date() = ToProtoDate(info.covers_through);
       }
     }
+  }
+  for (const EditTables::Table& table : index.Edits().tables()) {
+    *response.add_edit_tables() = ToApiEditTable(*table.table, table.first, table.last);
   }
   response.set_snapshot_id(index.snapshot().snapshot_id());
   *response.mutable_snapshot_created_at() = index.snapshot().created_at();

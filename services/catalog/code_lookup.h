@@ -40,8 +40,14 @@ absl::StatusOr<v1::Code> LookUpCode(const CatalogIndex& index, const v1::GetCode
 // never the free header.
 void RevealLicensedDescriptors(const CatalogIndex& index, v1::Code* code);
 
-// GetCatalogInfo: the releases with their counts and coverage.
+// GetCatalogInfo: the releases with their counts and coverage, and the
+// NCCI PTP / MUE edit tables and PFS files with their quarters, row counts
+// and source files.
 v1::GetCatalogInfoResponse DescribeCatalog(const CatalogIndex& index);
+
+// The API view of a loaded edit table answering for `first` to `last`.
+v1::EditTable ToApiEditTable(const snapshot_v1::EditTable& table, absl::CivilDay first,
+                             absl::CivilDay last);
 
 // The API view of a loaded release.
 v1::Release ToApiRelease(const ReleaseInfo& info);

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "absl/time/clock.h"
 #include "common/status.h"
 #include "services/catalog/test_catalog.h"
@@ -228,6 +230,61 @@ TEST_F(CodeLookupTest, CatalogInfoListsReleasesWithCounts) {
       EXPECT_EQ(r.covers_through().day(), 31);
     }
   }
+}
+
+TEST(CatalogInfoEditTablesTest, ListsEveryEditTableAndPfsFileWithItsRowCount) {
+  std::shared_ptr<const CatalogIndex> index = SharedDataCatalogWithEditTables();
+  ASSERT_NE(index, nullptr);
+  v1::GetCatalogInfoResponse info = DescribeCatalog(*index);
+  struct Expected {
+    const char* id;
+    v1::EditTable::Kind kind;
+    const char* label;
+    int rows;
+    const char* file;
+  };
+  // The fixtures of tools/importer/testdata, in import order.
+  const Expected expected[] = {
+      {"ncci-ptp-practitioner-2026q1", v1::EditTable::KIND_NCCI_PTP_PRACTITIONER,
+       "NCCI PTP practitioner 2026 Q1", 10, "ncci_ptp_practitioner_2026q1.txt"},
+      {"ncci-ptp-hospital-2026q1", v1::EditTable::KIND_NCCI_PTP_HOSPITAL,
+       "NCCI PTP hospital 2026 Q1", 4, "ncci_ptp_hospital_2026q1.txt"},
+      {"mue-practitioner-2026q1", v1::EditTable::KIND_MUE_PRACTITIONER,
+       "MUE practitioner services 2026 Q1", 12, "mue_practitioner_2026q1.csv"},
+      {"mue-outpatient-hospital-2026q1", v1::EditTable::KIND_MUE_OUTPATIENT_HOSPITAL,
+       "MUE outpatient hospital services 2026 Q1", 6, "mue_hospital_2026q1.csv"},
+      {"mue-dme-2026q1", v1::EditTable::KIND_MUE_DME_SUPPLIER, "MUE DME supplier services 2026 Q1",
+       4, "mue_dme_2026q1.csv"},
+      {"pfs-rvu-2026q1", v1::EditTable::KIND_PFS_RVU, "PFS relative value file 2026 Q1", 9,
+       "pfs_rvu_2026q1.csv"},
+  };
+  ASSERT_EQ(info.edit_tables_size(), 6);
+  for (int i = 0; i < 6; ++i) {
+    const v1::EditTable& t = info.edit_tables(i);
+    SCOPED_TRACE(expected[i].id);
+    EXPECT_EQ(t.id(), expected[i].id);
+    EXPECT_EQ(t.kind(), expected[i].kind);
+    EXPECT_EQ(t.label(), expected[i].label);
+    EXPECT_EQ(t.quarter(), "2026Q1");
+    EXPECT_EQ(t.effective_date().year(), 2026);
+    EXPECT_EQ(t.effective_date().month(), 1);
+    EXPECT_EQ(t.effective_date().day(), 1);
+    EXPECT_EQ(t.end_date().month(), 3);
+    EXPECT_EQ(t.end_date().day(), 31);
+    EXPECT_EQ(t.row_count(), expected[i].rows);
+    ASSERT_EQ(t.sources_size(), 1);
+    EXPECT_EQ(t.sources(0).name(), expected[i].file);
+    EXPECT_EQ(t.sources(0).sha256().size(), 64u);
+    EXPECT_EQ(t.sources(0).size_bytes(),
+              static_cast<int64_t>(std::filesystem::file_size(std::string(CA_EDITS_TESTDATA_DIR) +
+                                                              "/" + expected[i].file)));
+  }
+  // The releases are listed as before.
+  EXPECT_EQ(info.releases_size(), 4);
+}
+
+TEST(CatalogInfoEditTablesTest, ACatalogWithoutEditTablesListsNone) {
+  EXPECT_EQ(DescribeCatalog(*SharedDataCatalog()).edit_tables_size(), 0);
 }
 
 }  // namespace

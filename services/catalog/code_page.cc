@@ -6,6 +6,8 @@
 #include "absl/strings/str_replace.h"
 #include "common/date.h"
 #include "services/catalog/code_lookup.h"
+#include "services/catalog/edits.h"
+#include "services/catalog/physician_fee_schedule.h"
 
 namespace codingahead::catalog {
 namespace {
@@ -143,7 +145,8 @@ const CodeVersion* VersionIn(const std::vector<CodeVersion>& versions,
 
 v1::CodePage BuildCodePage(const CatalogIndex& index, const ContentStore& content,
                            const v1::Code& header, bool sections_visible,
-                           bool licensed_terms_accepted) {
+                           bool licensed_terms_accepted,
+                           std::optional<absl::CivilDay> date_of_service) {
   v1::CodePage page;
   *page.mutable_code() = header;
   if (licensed_terms_accepted) RevealLicensedDescriptors(index, page.mutable_code());
@@ -185,6 +188,7 @@ v1::CodePage BuildCodePage(const CatalogIndex& index, const ContentStore& conten
     FillProcessingNotes(*version->release->release, *version->record, notes);
     FillClassification(index, *version->record, classification);
   }
+  FillPhysicianFeeSchedule(index.Edits(), page.code(), date_of_service, payment);
   FillCrosswalks(page.code(), crosswalks);
   FillHistory(index, versions, licensed_terms_accepted, history);
   for (Section& s : *page.mutable_sections()) {

@@ -163,6 +163,134 @@ TEST_F(CodePageTest, Icd10cmPagesFindTheirRecordsThroughTheDottedCode) {
   EXPECT_EQ(history.rows(0).cells(0).value(), "icd10cm-2026");
 }
 
+// --- PFS relative values in the payment section (docs/edits.md) -------------
+
+// The shared data plus the 2026 Q1 NCCI/MUE/PFS fixtures.
+class PaymentSectionTest : public CodePageTest {
+ protected:
+  void SetUp() override {
+    CodePageTest::SetUp();
+    index_ = SharedDataCatalogWithEditTables();
+    ASSERT_NE(index_, nullptr);
+  }
+
+  // GetCodePage's page: `date_of_service` goes to the header and the PFS
+  // file choice alike.
+  v1::CodePage DatedPage(const std::string& code, bool visible, absl::CivilDay day) {
+    v1::GetCodeRequest request;
+    request.set_code(code);
+    request.mutable_date_of_service()->set_year(static_cast<int32_t>(day.year()));
+    request.mutable_date_of_service()->set_month(day.month());
+    request.mutable_date_of_service()->set_day(day.day());
+    auto header = LookUpCode(*index_, request);
+    EXPECT_TRUE(header.ok()) << header.status();
+    return BuildCodePage(*index_, content_, *header, visible, false, day);
+  }
+
+  static std::string Cell(const v1::SectionRow& row, const std::string& name) {
+    for (const auto& cell : row.cells()) {
+      if (cell.name() == name) return cell.value();
+    }
+    return "";
+  }
+};
+
+TEST_F(PaymentSectionTest, RegisteredPageShowsTheCodesRvusAndNationalAmounts) {
+  v1::CodePage page = Page("99213", /*visible=*/true);
+  const v1::Section& payment = SectionOf(page, v1::Section::KIND_PAYMENT);
+  EXPECT_TRUE(payment.visible());
+  ASSERT_TRUE(payment.has_physician_fee_schedule());
+  const v1::PhysicianFeeSchedule& pfs = payment.physician_fee_schedule();
+  // No date of service: the newest loaded PFS file, named.
+  EXPECT_EQ(pfs.table_id(), "pfs-rvu-2026q1");
+  ASSERT_EQ(pfs.rows_size(), 1);
+  const v1::RelativeValues& row = pfs.rows(0);
+  EXPECT_EQ(row.modifier(), "");
+  EXPECT_EQ(row.status_code(), "A");
+  EXPECT_DOUBLE_EQ(row.work_rvu(), 1.30);
+  EXPECT_DOUBLE_EQ(row.non_facility_pe_rvu(), 1.26);
+  EXPECT_DOUBLE_EQ(row.facility_pe_rvu(), 0.55);
+  EXPECT_DOUBLE_EQ(row.malpractice_rvu(), 0.10);
+  EXPECT_DOUBLE_EQ(row.non_facility_total_rvu(), 2.66);
+  EXPECT_DOUBLE_EQ(row.facility_total_rvu(), 1.95);
+  EXPECT_EQ(row.global_days(), "XXX");
+  EXPECT_EQ(row.conversion_factor(), "33.4009");
+  EXPECT_EQ(row.non_facility_amount().amount_minor(), 8885);  // 2.66 x 33.4009 = 88.846394
+  EXPECT_EQ(row.facility_amount().amount_minor(), 6513);      // 1.95 x 33.4009 = 65.131755
+  EXPECT_EQ(row.non_facility_amount().currency(), "USD");
+  EXPECT_EQ(FieldValue(payment, "PFS relative value file"), "pfs-rvu-2026q1");
+  EXPECT_EQ(FieldValue(payment, "Conversion factor"), "33.4009");
+  ASSERT_EQ(payment.rows_size(), 1);
+  EXPECT_EQ(Cell(payment.rows(0), "Work RVU"), "1.30");
+  EXPECT_EQ(Cell(payment.rows(0), "Non-facility payment"), "$88.85");
+  EXPECT_EQ(Cell(payment.rows(0), "Facility payment"), "$65.13");
+  // The payment section no longer says it is empty.
+  EXPECT_TRUE(payment.text().empty());
+}
+
+TEST_F(PaymentSectionTest, GuestPageGatesTheRvusLikeEveryOtherSection) {
+  v1::CodePage page = Page("99213", /*visible=*/false);
+  const v1::Section& payment = SectionOf(page, v1::Section::KIND_PAYMENT);
+  EXPECT_FALSE(payment.visible());
+  EXPECT_EQ(payment.placeholder(), "Register to view content");
+  EXPECT_FALSE(payment.has_physician_fee_schedule());
+  EXPECT_EQ(payment.fields_size(), 0);
+  EXPECT_EQ(payment.rows_size(), 0);
+  EXPECT_THAT(page.DebugString(), Not(HasSubstr("33.4009")));
+  EXPECT_THAT(page.DebugString(), Not(HasSubstr("8885")));
+}
+
+TEST_F(PaymentSectionTest, TheFreeHeaderCarriesNoRvus) {
+  v1::GetCodeRequest request;
+  request.set_code("99213");
+  auto header = LookUpCode(*index_, request);
+  ASSERT_TRUE(header.ok()) << header.status();
+  EXPECT_THAT(header->DebugString(), Not(HasSubstr("33.4009")));
+  EXPECT_THAT(header->DebugString(), Not(HasSubstr("pfs-rvu")));
+}
+
+TEST_F(PaymentSectionTest, HcpcsPaymentFieldsAndThePfsRowTogether) {
+  // G0008: status X and not used for Medicare payment: RVUs shown, no amount.
+  v1::CodePage page = Page("G0008", /*visible=*/true);
+  const v1::Section& payment = SectionOf(page, v1::Section::KIND_PAYMENT);
+  EXPECT_FALSE(FieldValue(payment, "Pricing indicator").empty());
+  ASSERT_EQ(payment.physician_fee_schedule().rows_size(), 1);
+  const v1::RelativeValues& row = payment.physician_fee_schedule().rows(0);
+  EXPECT_EQ(row.status_code(), "X");
+  EXPECT_TRUE(row.not_used_for_medicare_payment());
+  EXPECT_FALSE(row.non_facility_amount().available());
+  EXPECT_FALSE(row.facility_amount().available());
+  EXPECT_EQ(row.facility_amount().unavailable_reason(), "RVUs not used for Medicare payment");
+  EXPECT_EQ(Cell(payment.rows(0), "Facility payment"), "n/a");
+}
+
+TEST_F(PaymentSectionTest, ADateOfServiceNoPfsFileCoversSaysSo) {
+  v1::CodePage page = DatedPage("G0008", /*visible=*/true, absl::CivilDay(2019, 6, 1));
+  const v1::Section& payment = SectionOf(page, v1::Section::KIND_PAYMENT);
+  EXPECT_FALSE(payment.has_physician_fee_schedule());
+  EXPECT_EQ(payment.rows_size(), 0);
+  EXPECT_EQ(FieldValue(payment, "PFS relative value file"), "none for 2019-06-01");
+  EXPECT_FALSE(FieldValue(payment, "Pricing indicator").empty());
+}
+
+TEST_F(PaymentSectionTest, ACodeThePfsFileDoesNotListIsNamedAsSuch) {
+  v1::CodePage page = Page("E0601", /*visible=*/true);
+  const v1::Section& payment = SectionOf(page, v1::Section::KIND_PAYMENT);
+  ASSERT_TRUE(payment.has_physician_fee_schedule());
+  EXPECT_EQ(payment.physician_fee_schedule().rows_size(), 0);
+  EXPECT_EQ(payment.rows_size(), 0);
+  EXPECT_EQ(FieldValue(payment, "PFS relative value file"), "pfs-rvu-2026q1");
+  EXPECT_FALSE(FieldValue(payment, "Pricing indicator").empty());
+}
+
+TEST_F(CodePageTest, WithoutAPfsFileThePaymentSectionIsAsBefore) {
+  v1::CodePage page = Page("99213", /*visible=*/true);
+  const v1::Section& payment = SectionOf(page, v1::Section::KIND_PAYMENT);
+  EXPECT_FALSE(payment.has_physician_fee_schedule());
+  EXPECT_EQ(payment.fields_size(), 0);
+  EXPECT_EQ(payment.text(), "No payment information in the loaded releases.");
+}
+
 // --- Licensed CPT (DESIGN.md §5) ----------------------------------------------
 
 // HCPCS plus a CPT file in the licensed layout imported as licensed

@@ -212,6 +212,7 @@ absl::StatusOr<std::unique_ptr<const EditTables>> EditTables::Build(
     auto& ptp = tables->ptp_.emplace_back();
     auto& mue = tables->mue_.emplace_back();
     auto& rvu = tables->rvu_.emplace_back();
+    auto& rvu_by_code = tables->rvu_by_code_.emplace_back();
     ptp.reserve(static_cast<size_t>(table.ptp_edits_size()));
     for (const auto& edit : table.ptp_edits()) {
       if (edit.column1_code().size() != 5 || edit.column2_code().size() != 5 ||
@@ -226,6 +227,7 @@ absl::StatusOr<std::unique_ptr<const EditTables>> EditTables::Build(
     for (const auto& limit : table.mue_limits()) mue.emplace(limit.code(), &limit);
     for (const auto& record : table.rvu_records()) {
       rvu.emplace(absl::StrCat(record.code(), "-", record.modifier()), &record);
+      rvu_by_code[record.code()].push_back(&record);
     }
   }
   return std::unique_ptr<const EditTables>(std::move(tables));
@@ -236,6 +238,14 @@ const EditTables::Table* EditTables::Covering(snapshot_v1::EditTableKind kind,
   const Table* found = nullptr;
   for (const Table& t : tables_) {
     if (t.table->kind() == kind && t.first <= day && day <= t.last) found = &t;
+  }
+  return found;
+}
+
+const EditTables::Table* EditTables::Newest(snapshot_v1::EditTableKind kind) const {
+  const Table* found = nullptr;
+  for (const Table& t : tables_) {
+    if (t.table->kind() == kind && (found == nullptr || found->first <= t.first)) found = &t;
   }
   return found;
 }
@@ -265,6 +275,13 @@ const snapshot_v1::RvuRecord* EditTables::Rvu(absl::CivilDay day, absl::string_v
   const auto& rows = rvu_[static_cast<size_t>(table - tables_.data())];
   auto it = rows.find(absl::StrCat(code, "-", modifier));
   return it == rows.end() ? nullptr : it->second;
+}
+
+std::vector<const snapshot_v1::RvuRecord*> EditTables::RvuRows(const Table& table,
+                                                               absl::string_view code) const {
+  const auto& rows = rvu_by_code_[static_cast<size_t>(&table - tables_.data())];
+  auto it = rows.find(code);
+  return it == rows.end() ? std::vector<const snapshot_v1::RvuRecord*>() : it->second;
 }
 
 absl::StatusOr<v1::CheckEditsResponse> CheckEdits(const EditTables& tables,

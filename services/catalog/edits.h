@@ -35,6 +35,9 @@ class EditTables {
 
   // The newest-loaded table of `kind` whose quarter holds `day`, or null.
   const Table* Covering(snapshot::v1::EditTableKind kind, absl::CivilDay day) const;
+  // The table of `kind` with the latest quarter (the later-loaded one of
+  // equal quarters), or null when none of that kind is loaded.
+  const Table* Newest(snapshot::v1::EditTableKind kind) const;
   // Every loaded table, in snapshot order.
   const std::vector<Table>& tables() const { return tables_; }
   bool empty() const { return tables_.empty(); }
@@ -49,6 +52,10 @@ class EditTables {
   // PFS table covering `day`, or null.
   const snapshot::v1::RvuRecord* Rvu(absl::CivilDay day, absl::string_view code,
                                      absl::string_view modifier) const;
+  // Every PFS row of `code` in `table` (the global row and the modifier
+  // rows), in file order; empty when the table does not list it.
+  std::vector<const snapshot::v1::RvuRecord*> RvuRows(const Table& table,
+                                                      absl::string_view code) const;
 
  private:
   EditTables() = default;
@@ -60,6 +67,9 @@ class EditTables {
   std::vector<absl::flat_hash_map<std::string, const snapshot::v1::MueLimit*>> mue_;
   // table position -> "code-modifier" -> row.
   std::vector<absl::flat_hash_map<std::string, const snapshot::v1::RvuRecord*>> rvu_;
+  // table position -> code -> rows in file order.
+  std::vector<absl::flat_hash_map<std::string, std::vector<const snapshot::v1::RvuRecord*>>>
+      rvu_by_code_;
 };
 
 // Claims this large are refused: more than 100 lines, or more units on a

@@ -12,6 +12,10 @@ namespace codingahead::catalog {
 // the import fails.
 std::shared_ptr<const CatalogIndex> SharedDataCatalog();
 
+// The same releases plus the 2026 Q1 NCCI PTP, MUE and PFS RVU fixtures of
+// tools/importer/testdata (ca-import --edits_quarter=2026Q1), built once.
+std::shared_ptr<const CatalogIndex> SharedDataCatalogWithEditTables();
+
 }  // namespace codingahead::catalog
 
 #endif  // CODINGAHEAD_SERVICES_CATALOG_TEST_CATALOG_H_

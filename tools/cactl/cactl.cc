@@ -87,7 +87,7 @@ constexpr char kUsage[] =
     "  code CODE [--date YYYY-MM-DD] [--code_set hcpcs|cpt|icd10cm]\n"
     "                          a code's descriptor and status on the date of service (free)\n"
     "  page CODE [--date ...]  the code page: explanation and reference sections (metered)\n"
-    "  info                    the loaded catalog releases and their counts\n"
+    "  info                    the loaded releases, edit tables and PFS files with counts\n"
     "  children [PARENT] --code_set icd10cm|hcpcs [--page_size N] [--page_token T]\n"
     "                          browse the hierarchy: chapters, blocks, categories (ICD-10-CM);\n"
     "                          letter sections, ranges, codes (HCPCS)\n"

@@ -43,6 +43,63 @@ const char* CrosswalkLabel(v1::Crosswalk::Kind kind) {
   }
 }
 
+const char* EditTableKindLabel(v1::EditTable::Kind kind) {
+  switch (kind) {
+    case v1::EditTable::KIND_NCCI_PTP_PRACTITIONER:
+      return "PTP practitioner";
+    case v1::EditTable::KIND_NCCI_PTP_HOSPITAL:
+      return "PTP hospital";
+    case v1::EditTable::KIND_MUE_PRACTITIONER:
+      return "MUE practitioner";
+    case v1::EditTable::KIND_MUE_OUTPATIENT_HOSPITAL:
+      return "MUE outpatient hosp.";
+    case v1::EditTable::KIND_MUE_DME_SUPPLIER:
+      return "MUE DME supplier";
+    case v1::EditTable::KIND_PFS_RVU:
+      return "PFS RVU";
+    default:
+      return "unknown";
+  }
+}
+
+std::string AmountText(const v1::PaymentAmount& amount) {
+  if (!amount.available()) return "n/a";
+  return absl::StrFormat("$%d.%02d", amount.amount_minor() / 100, amount.amount_minor() % 100);
+}
+
+std::string PeText(double rvu, bool na) { return na ? "NA" : absl::StrFormat("%.2f", rvu); }
+
+// The payment section's PFS rows as a table, then why an amount is missing.
+void PrintPhysicianFeeSchedule(const v1::PhysicianFeeSchedule& pfs, std::ostream& out) {
+  if (pfs.rows().empty()) return;
+  out << absl::StrFormat("  %-4s %-3s %6s %8s %8s %6s %8s %8s %10s %10s  %-4s %-4s %s\n", "MOD",
+                         "ST", "WORK", "PE NFAC", "PE FAC", "MP", "TOT NFAC", "TOT FAC", "PAY NFAC",
+                         "PAY FAC", "PCTC", "GLOB", "MULT/BILAT/ASST/CO/TEAM");
+  for (const auto& r : pfs.rows()) {
+    out << absl::StrFormat(
+        "  %-4s %-3s %6.2f %8s %8s %6.2f %8.2f %8.2f %10s %10s  %-4s %-4s %s/%s/%s/%s/%s\n",
+        r.modifier().empty() ? "-" : r.modifier(), r.status_code(), r.work_rvu(),
+        PeText(r.non_facility_pe_rvu(), r.non_facility_na()),
+        PeText(r.facility_pe_rvu(), r.facility_na()), r.malpractice_rvu(),
+        r.non_facility_total_rvu(), r.facility_total_rvu(), AmountText(r.non_facility_amount()),
+        AmountText(r.facility_amount()), r.pctc_indicator(), r.global_days(),
+        r.multiple_procedure_indicator(), r.bilateral_surgery_indicator(),
+        r.assistant_at_surgery_indicator(), r.co_surgeons_indicator(), r.team_surgery_indicator());
+  }
+  for (const auto& r : pfs.rows()) {
+    const std::string mod = r.modifier().empty() ? "" : "-" + r.modifier();
+    if (!r.non_facility_amount().available()) {
+      out << "  " << mod << (mod.empty() ? "" : " ")
+          << "non-facility: " << r.non_facility_amount().unavailable_reason() << "\n";
+    }
+    if (!r.facility_amount().available()) {
+      out << "  " << mod << (mod.empty() ? "" : " ")
+          << "facility: " << r.facility_amount().unavailable_reason() << "\n";
+    }
+  }
+  out << "  Amounts: national (every GPCI 1.0), total RVUs x conversion factor.\n";
+}
+
 }  // namespace
 
 std::optional<v1::CodeSet> ParseCodeSet(const std::string& text) {
@@ -180,6 +237,14 @@ void PrintCodePage(const v1::GetCodePageResponse& response, std::ostream& out) {
       if (!f.meaning().empty()) out << " — " << f.meaning();
       out << "\n";
     }
+    if (section.has_physician_fee_schedule()) {
+      // The PFS rows as a table rather than one line of cells each.
+      PrintPhysicianFeeSchedule(section.physician_fee_schedule(), out);
+      if (!section.text().empty() && section.fields_size() == 0) {
+        out << "  " << section.text() << "\n";
+      }
+      continue;
+    }
     for (const auto& row : section.rows()) {
       out << " ";
       for (const auto& cell : row.cells()) {
@@ -211,6 +276,16 @@ void PrintCatalogInfo(const v1::GetCatalogInfoResponse& info, std::ostream& out)
                            catalog::CodeSetName(r.code_set()), DateText(r.effective_date()),
                            DateText(r.covers_through()), r.code_count(), r.modifier_count(),
                            r.label());
+  }
+  if (info.edit_tables().empty()) return;
+  out << "\n"
+      << absl::StrFormat("%-30s %-20s %-7s %-11s %-11s %7s  %s\n", "EDIT TABLE", "KIND", "QUARTER",
+                         "EFFECTIVE", "ENDS", "ROWS", "SOURCE FILE");
+  for (const auto& t : info.edit_tables()) {
+    out << absl::StrFormat("%-30s %-20s %-7s %-11s %-11s %7d  %s\n", t.id(),
+                           EditTableKindLabel(t.kind()), t.quarter(), DateText(t.effective_date()),
+                           DateText(t.end_date()), t.row_count(),
+                           t.sources().empty() ? "-" : t.sources(0).name());
   }
 }
 
