@@ -110,6 +110,20 @@ class RawUnaryCall {
   Request request_;
 };
 
+// A raw call answered where it arrives, on the reactor thread: `answer`
+// (const Request&) -> absl::StatusOr<Response> must not block (in-memory
+// lookups).
+template <typename Request, typename Response, typename Answer>
+grpc::ServerUnaryReactor* AnswerRawUnaryCall(grpc::CallbackServerContext* context,
+                                             const grpc::ByteBuffer* raw_request,
+                                             grpc::ByteBuffer* raw_response, Answer&& answer) {
+  RawUnaryCall<Request, Response>* call;
+  grpc::ServerUnaryReactor* reactor =
+      RawUnaryCall<Request, Response>::Start(context, raw_request, raw_response, &call);
+  if (call != nullptr) call->Finish(answer(call->request()));
+  return reactor;
+}
+
 }  // namespace codingahead::common
 
 #endif  // CODINGAHEAD_COMMON_RAW_UNARY_CALL_H_

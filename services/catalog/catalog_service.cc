@@ -47,46 +47,54 @@ v1::ViewAllowance ToViewAllowance(const account::v1::ConsumeViewResponse& consum
 }  // namespace
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::GetCode(grpc::CallbackServerContext* context,
-                                                      const v1::GetCodeRequest* request,
-                                                      v1::GetCodeResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  absl::StatusOr<v1::Code> code = LookUpCode(*catalog_->Current(), *request);
-  if (code.ok()) *response->mutable_code() = *std::move(code);
-  reactor->Finish(common::ToGrpcStatus(code.status()));
-  return reactor;
+                                                      const grpc::ByteBuffer* raw_request,
+                                                      grpc::ByteBuffer* raw_response) {
+  return common::AnswerRawUnaryCall<v1::GetCodeRequest, v1::GetCodeResponse>(
+      context, raw_request, raw_response,
+      [this](const v1::GetCodeRequest& request) -> absl::StatusOr<v1::GetCodeResponse> {
+        absl::StatusOr<v1::Code> code = LookUpCode(*catalog_->Current(), request);
+        if (!code.ok()) return code.status();
+        v1::GetCodeResponse response;
+        *response.mutable_code() = *std::move(code);
+        return response;
+      });
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::GetCodePage(grpc::CallbackServerContext* context,
-                                                          const v1::GetCodePageRequest* request,
-                                                          v1::GetCodePageResponse* response) {
-  auto* reactor = context->DefaultReactor();
+                                                          const grpc::ByteBuffer* raw_request,
+                                                          grpc::ByteBuffer* raw_response) {
+  using Call = common::RawUnaryCall<v1::GetCodePageRequest, v1::GetCodePageResponse>;
+  Call* call;
+  grpc::ServerUnaryReactor* reactor = Call::Start(context, raw_request, raw_response, &call);
+  if (call == nullptr) return reactor;
+  const v1::GetCodePageRequest& request = call->request();
   std::shared_ptr<const CatalogIndex> index = catalog_->Current();
   // Everything that can be refused is refused before a view is charged.
   v1::GetCodeRequest lookup;
-  lookup.set_code(request->code());
-  lookup.set_code_set(request->code_set());
-  *lookup.mutable_date_of_service() = request->date_of_service();
+  lookup.set_code(request.code());
+  lookup.set_code_set(request.code_set());
+  *lookup.mutable_date_of_service() = request.date_of_service();
   absl::StatusOr<v1::Code> header = LookUpCode(*index, lookup);
   if (!header.ok()) {
-    reactor->Finish(common::ToGrpcStatus(header.status()));
+    call->Finish(header.status());
     return reactor;
   }
-  if (absl::Status valid = ValidateRequestId(request->request_id()); !valid.ok()) {
-    reactor->Finish(common::ToGrpcStatus(valid));
+  if (absl::Status valid = ValidateRequestId(request.request_id()); !valid.ok()) {
+    call->Finish(valid);
     return reactor;
   }
   absl::StatusOr<std::string> token = common::BearerToken(*context);
   if (!token.ok()) {
-    reactor->Finish(common::ToGrpcStatus(absl::UnauthenticatedError(
+    call->Finish(absl::UnauthenticatedError(
         absl::StrCat(token.status().message(),
-                     ". Code pages need a session: start a guest session or log in."))));
+                     ". Code pages need a session: start a guest session or log in.")));
     return reactor;
   }
 
   account::v1::ConsumeViewRequest consume;
   consume.set_code(header->code());
   consume.set_code_set(v1::CodeSet_Name(header->code_set()));
-  consume.set_request_id(request->request_id());
+  consume.set_request_id(request.request_id());
 
   common::OutboundCallOptions options;
   options.default_timeout = account_.timeout;
@@ -100,8 +108,8 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetCodePage(grpc::CallbackServerCo
   // The payment section's PFS file follows the request's date of service
   // (the newest file without one); LookUpCode has validated the date.
   std::optional<absl::CivilDay> date_of_service;
-  if (!common::IsUnsetDate(request->date_of_service())) {
-    date_of_service = common::FromProtoDate(request->date_of_service());
+  if (!common::IsUnsetDate(request.date_of_service())) {
+    date_of_service = common::FromProtoDate(request.date_of_service());
   }
 
   auto* stub = account_.stub.get();
@@ -111,89 +119,81 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::GetCodePage(grpc::CallbackServerCo
         stub->async()->ConsumeView(c, q, r, std::move(done));
       },
       options, std::move(consume),
-      [reactor, response, index, content = content_, terms = account_.cpt_terms_version,
+      [call, index, content = content_, terms = account_.cpt_terms_version,
        header = *std::move(header),
        date_of_service](absl::StatusOr<account::v1::ConsumeViewResponse> consumed) {
         if (!consumed.ok()) {
           // The account's answer (quota failure, session problem, store
           // down) goes back to the caller with its details.
-          reactor->Finish(common::ToGrpcStatus(consumed.status()));
+          call->Finish(consumed.status());
           return;
         }
         // Licensed CPT text only under the configured terms (DESIGN.md §5).
         const bool licensed =
             !terms.empty() && consumed->principal().accepted_terms_version() == terms;
-        *response->mutable_page() = BuildCodePage(
+        v1::GetCodePageResponse response;
+        *response.mutable_page() = BuildCodePage(
             *index, *content, header, consumed->sections_visible(), licensed, date_of_service);
-        *response->mutable_allowance() = ToViewAllowance(*consumed);
-        reactor->Finish(grpc::Status::OK);
+        *response.mutable_allowance() = ToViewAllowance(*consumed);
+        call->Finish(std::move(response));
       });
   return reactor;
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::ListChildren(grpc::CallbackServerContext* context,
-                                                           const v1::ListChildrenRequest* request,
-                                                           v1::ListChildrenResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  absl::StatusOr<v1::ListChildrenResponse> children =
-      catalog::ListChildren(*catalog_->Current(), *request);
-  if (children.ok()) *response = *std::move(children);
-  reactor->Finish(common::ToGrpcStatus(children.status()));
-  return reactor;
+                                                           const grpc::ByteBuffer* raw_request,
+                                                           grpc::ByteBuffer* raw_response) {
+  return common::AnswerRawUnaryCall<v1::ListChildrenRequest, v1::ListChildrenResponse>(
+      context, raw_request, raw_response, [this](const v1::ListChildrenRequest& request) {
+        return catalog::ListChildren(*catalog_->Current(), request);
+      });
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::ListChanges(grpc::CallbackServerContext* context,
-                                                          const v1::ListChangesRequest* request,
-                                                          v1::ListChangesResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  absl::StatusOr<v1::ListChangesResponse> changes =
-      catalog::ListChanges(*catalog_->Current(), *request);
-  if (changes.ok()) *response = *std::move(changes);
-  reactor->Finish(common::ToGrpcStatus(changes.status()));
-  return reactor;
+                                                          const grpc::ByteBuffer* raw_request,
+                                                          grpc::ByteBuffer* raw_response) {
+  return common::AnswerRawUnaryCall<v1::ListChangesRequest, v1::ListChangesResponse>(
+      context, raw_request, raw_response, [this](const v1::ListChangesRequest& request) {
+        return catalog::ListChanges(*catalog_->Current(), request);
+      });
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::CheckEdits(grpc::CallbackServerContext* context,
-                                                         const v1::CheckEditsRequest* request,
-                                                         v1::CheckEditsResponse* response) {
-  auto* reactor = context->DefaultReactor();
+                                                         const grpc::ByteBuffer* raw_request,
+                                                         grpc::ByteBuffer* raw_response) {
   // In memory and bounded (at most 100 lines): answered on the reactor thread.
-  std::shared_ptr<const CatalogIndex> index = catalog_->Current();
-  absl::StatusOr<v1::CheckEditsResponse> checked = catalog::CheckEdits(index->Edits(), *request);
-  if (checked.ok()) *response = *std::move(checked);
-  reactor->Finish(common::ToGrpcStatus(checked.status()));
-  return reactor;
+  return common::AnswerRawUnaryCall<v1::CheckEditsRequest, v1::CheckEditsResponse>(
+      context, raw_request, raw_response, [this](const v1::CheckEditsRequest& request) {
+        std::shared_ptr<const CatalogIndex> index = catalog_->Current();
+        return catalog::CheckEdits(index->Edits(), request);
+      });
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::SearchCodes(grpc::CallbackServerContext* context,
-                                                          const v1::SearchCodesRequest* request,
-                                                          v1::SearchCodesResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  absl::StatusOr<v1::SearchCodesResponse> found =
-      catalog::SearchCodes(*catalog_->Current(), *request);
-  if (found.ok()) *response = *std::move(found);
-  reactor->Finish(common::ToGrpcStatus(found.status()));
-  return reactor;
+                                                          const grpc::ByteBuffer* raw_request,
+                                                          grpc::ByteBuffer* raw_response) {
+  return common::AnswerRawUnaryCall<v1::SearchCodesRequest, v1::SearchCodesResponse>(
+      context, raw_request, raw_response, [this](const v1::SearchCodesRequest& request) {
+        return catalog::SearchCodes(*catalog_->Current(), request);
+      });
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::SuggestCodes(grpc::CallbackServerContext* context,
-                                                           const v1::SuggestCodesRequest* request,
-                                                           v1::SuggestCodesResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  absl::StatusOr<v1::SuggestCodesResponse> suggested =
-      catalog::SuggestCodes(*catalog_->Current(), *request);
-  if (suggested.ok()) *response = *std::move(suggested);
-  reactor->Finish(common::ToGrpcStatus(suggested.status()));
-  return reactor;
+                                                           const grpc::ByteBuffer* raw_request,
+                                                           grpc::ByteBuffer* raw_response) {
+  return common::AnswerRawUnaryCall<v1::SuggestCodesRequest, v1::SuggestCodesResponse>(
+      context, raw_request, raw_response, [this](const v1::SuggestCodesRequest& request) {
+        return catalog::SuggestCodes(*catalog_->Current(), request);
+      });
 }
 
-grpc::ServerUnaryReactor* CatalogServiceImpl::GetCatalogInfo(
-    grpc::CallbackServerContext* context, const v1::GetCatalogInfoRequest* request,
-    v1::GetCatalogInfoResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  *response = DescribeCatalog(*catalog_->Current());
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
+grpc::ServerUnaryReactor* CatalogServiceImpl::GetCatalogInfo(grpc::CallbackServerContext* context,
+                                                             const grpc::ByteBuffer* raw_request,
+                                                             grpc::ByteBuffer* raw_response) {
+  return common::AnswerRawUnaryCall<v1::GetCatalogInfoRequest, v1::GetCatalogInfoResponse>(
+      context, raw_request, raw_response, [this](const v1::GetCatalogInfoRequest&) {
+        return absl::StatusOr<v1::GetCatalogInfoResponse>(DescribeCatalog(*catalog_->Current()));
+      });
 }
 
 }  // namespace codingahead::catalog

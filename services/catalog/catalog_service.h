@@ -9,6 +9,7 @@
 #include "account/v1/account.grpc.pb.h"
 #include "catalog/v1/catalog.grpc.pb.h"
 #include "common/metadata.h"
+#include "common/raw_unary_call.h"
 #include "services/catalog/catalog_index.h"
 #include "services/catalog/content_store.h"
 
@@ -53,11 +54,23 @@ struct AccountClientConfig {
   std::string cpt_terms_version;
 };
 
+// Every method served from its raw bytes through common::RawUnaryCall, so a
+// request protobuf refuses (a string that is not UTF-8) gets INVALID_ARGUMENT
+// naming the field instead of the callback API's bare UNIMPLEMENTED.
+using RawCatalogService = v1::CatalogService::WithRawCallbackMethod_GetCode<
+    v1::CatalogService::WithRawCallbackMethod_GetCodePage<
+        v1::CatalogService::WithRawCallbackMethod_ListChildren<
+            v1::CatalogService::WithRawCallbackMethod_ListChanges<
+                v1::CatalogService::WithRawCallbackMethod_SearchCodes<
+                    v1::CatalogService::WithRawCallbackMethod_SuggestCodes<
+                        v1::CatalogService::WithRawCallbackMethod_CheckEdits<
+                            v1::CatalogService::WithRawCallbackMethod_GetCatalogInfo<
+                                v1::CatalogService::Service>>>>>>>>;
+
 // gRPC glue for codingahead.catalog.v1.CatalogService. Lookups are in-memory
 // and answer on the reactor thread without blocking; GetCodePage waits for
-// the account service asynchronously. RPCs not built yet answer
-// UNIMPLEMENTED (the generated default).
-class CatalogServiceImpl final : public v1::CatalogService::CallbackService {
+// the account service asynchronously.
+class CatalogServiceImpl final : public RawCatalogService {
  public:
   CatalogServiceImpl(const CatalogHolder* catalog, std::shared_ptr<const ContentStore> content,
                      AccountClientConfig account, const common::CallerCredentials* credentials)
@@ -67,31 +80,31 @@ class CatalogServiceImpl final : public v1::CatalogService::CallbackService {
         credentials_(credentials) {}
 
   grpc::ServerUnaryReactor* GetCode(grpc::CallbackServerContext* context,
-                                    const v1::GetCodeRequest* request,
-                                    v1::GetCodeResponse* response) override;
+                                    const grpc::ByteBuffer* raw_request,
+                                    grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* GetCodePage(grpc::CallbackServerContext* context,
-                                        const v1::GetCodePageRequest* request,
-                                        v1::GetCodePageResponse* response) override;
+                                        const grpc::ByteBuffer* raw_request,
+                                        grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* ListChildren(grpc::CallbackServerContext* context,
-                                         const v1::ListChildrenRequest* request,
-                                         v1::ListChildrenResponse* response) override;
+                                         const grpc::ByteBuffer* raw_request,
+                                         grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context,
-                                        const v1::ListChangesRequest* request,
-                                        v1::ListChangesResponse* response) override;
+                                        const grpc::ByteBuffer* raw_request,
+                                        grpc::ByteBuffer* raw_response) override;
   // Search answers on the reactor thread: in memory (Xapian handles from a
   // pool whose lock is held only to take or return one).
   grpc::ServerUnaryReactor* SearchCodes(grpc::CallbackServerContext* context,
-                                        const v1::SearchCodesRequest* request,
-                                        v1::SearchCodesResponse* response) override;
+                                        const grpc::ByteBuffer* raw_request,
+                                        grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* SuggestCodes(grpc::CallbackServerContext* context,
-                                         const v1::SuggestCodesRequest* request,
-                                         v1::SuggestCodesResponse* response) override;
+                                         const grpc::ByteBuffer* raw_request,
+                                         grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* CheckEdits(grpc::CallbackServerContext* context,
-                                       const v1::CheckEditsRequest* request,
-                                       v1::CheckEditsResponse* response) override;
+                                       const grpc::ByteBuffer* raw_request,
+                                       grpc::ByteBuffer* raw_response) override;
   grpc::ServerUnaryReactor* GetCatalogInfo(grpc::CallbackServerContext* context,
-                                           const v1::GetCatalogInfoRequest* request,
-                                           v1::GetCatalogInfoResponse* response) override;
+                                           const grpc::ByteBuffer* raw_request,
+                                           grpc::ByteBuffer* raw_response) override;
 
  private:
   const CatalogHolder* catalog_;
